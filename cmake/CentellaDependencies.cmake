@@ -1,0 +1,13 @@
+# Every third-party library Centella uses, found once. Debian 12 packages; see ./dev setup.
+find_package(Threads REQUIRED)
+find_package(Protobuf REQUIRED)          # CMake's module: Debian ships no protobuf-config.cmake
+find_package(gRPC CONFIG REQUIRED)       # gRPC 1.51, built against the same Abseil
+find_package(absl CONFIG REQUIRED)
+find_package(spdlog CONFIG REQUIRED)
+find_package(GTest CONFIG REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka++ rdkafka)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)

@@ -1,0 +1,11 @@
+// The one header a Centella job includes.
+#ifndef CENTELLA_DRIVER_API_CENTELLA_H_
+#define CENTELLA_DRIVER_API_CENTELLA_H_
+
+#include "common/serde/serde.h"
+#include "common/status/status_macros.h"
+#include "driver/api/context.h"
+#include "driver/api/rdd.h"
+#include "driver/api/text_tokens.h"
+
+#endif  // CENTELLA_DRIVER_API_CENTELLA_H_

@@ -1,0 +1,186 @@
+#include "driver/api/context.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/logging/logger.h"
+#include "common/status/status_macros.h"
+#include "driver/dag/dag_scheduler.h"
+#include "driver/api/rdd.h"
+#include "driver/rdd/text_file_node.h"
+#include "driver/scheduler/local_backend.h"
+
+namespace centella {
+namespace {
+
+std::shared_ptr<spdlog::logger> Log() {
+  static auto logger = GetLogger("driver");
+  return logger;
+}
+
+const ConfEntry<int64_t> kDefaultParallelism{
+    "centella.default.parallelism", 0,
+    "Partitions of parallelize() and of text_file() at least; 0 means the task slot count."};
+const ConfEntry<ByteSize> kMaxPartitionBytes{
+    "centella.files.maxPartitionBytes", ByteSize{32 << 20},
+    "Largest byte range of an input file read by one text_file() partition."};
+const ConfEntry<std::string> kLocalDir{
+    "centella.local.dir", "",
+    "Scratch directory for shuffle files and spills (default: $TMPDIR or /tmp)."};
+const ConfEntry<std::string> kShuffleCodec{
+    "centella.shuffle.compress.codec", "lz4", "Codec of shuffle blocks: lz4 or none."};
+const ConfEntry<int64_t> kMaxTaskFailures{
+    "centella.task.maxFailures", 0,
+    "Failures of one task before its job is aborted; 0 means 1 in local mode (as Spark's "
+    "local[N]) and 4 on a cluster."};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Context>> Context::FromEnvironment(
+    std::string_view default_app_name) {
+  ContextOptions options;
+  options.app_name = std::string(default_app_name);
+  if (const char* m = std::getenv("CENTELLA_MASTER"); m != nullptr && *m != '\0') {
+    options.master = m;
+  }
+  if (const char* n = std::getenv("CENTELLA_APP_NAME"); n != nullptr && *n != '\0') {
+    options.app_name = n;
+  }
+  if (const char* c = std::getenv(kConfEnvVar); c != nullptr && *c != '\0') {
+    absl::StatusOr<Conf> conf = Conf::Deserialize(c);
+    if (!conf.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("bad configuration in $", kConfEnvVar, ": ",
+                                                     conf.status().message()));
+    }
+    options.conf = *std::move(conf);
+  }
+  return Create(std::move(options));
+}
+
+absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options) {
+  ASSIGN_OR_RETURN(MasterUrl master, ParseMasterUrl(options.master));
+  if (master.kind == MasterUrl::Kind::kCluster) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "master ", master.text, ": this version of Centella runs jobs in local mode only; use "
+        "--master local[N]"));
+  }
+  std::unique_ptr<Context> ctx(new Context());
+  ctx->master_ = master;
+  ctx->app_name_ = options.app_name;
+  ctx->conf_ = std::move(options.conf);
+  ctx->app_id_ = absl::StrCat("local-", absl::ToUnixMillis(absl::Now()));
+
+  ASSIGN_OR_RETURN(int64_t parallelism, ctx->conf_.Get(kDefaultParallelism));
+  ctx->default_parallelism_ = parallelism > 0 ? static_cast<int>(parallelism) : master.threads;
+  ASSIGN_OR_RETURN(ByteSize max_bytes, ctx->conf_.Get(kMaxPartitionBytes));
+  if (max_bytes.bytes <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(kMaxPartitionBytes.key), " must be positive"));
+  }
+  ctx->max_split_bytes_ = static_cast<uint64_t>(max_bytes.bytes);
+  ASSIGN_OR_RETURN(std::string codec_name, ctx->conf_.Get(kShuffleCodec));
+  ASSIGN_OR_RETURN(BlockCodec codec, ParseBlockCodec(codec_name));
+  ASSIGN_OR_RETURN(int64_t max_failures, ctx->conf_.Get(kMaxTaskFailures));
+  if (max_failures <= 0) max_failures = 1;
+
+  ASSIGN_OR_RETURN(std::string base, ctx->conf_.Get(kLocalDir));
+  if (base.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    base = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  }
+  std::string templ = absl::StrCat(base, "/centella-", ctx->app_id_, "-XXXXXX");
+  if (::mkdtemp(templ.data()) == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create a scratch directory under ", base, ": ",
+                     std::strerror(errno), " (set centella.local.dir)"));
+  }
+  ctx->local_dir_ = templ;
+
+  ctx->backend_ = std::make_unique<LocalBackend>(master.threads,
+                                                 absl::StrCat(ctx->local_dir_, "/shuffle"), codec);
+  ctx->scheduler_ = std::make_unique<DagScheduler>(
+      ctx->backend_.get(),
+      DagSchedulerOptions{ctx->app_id_, static_cast<int>(max_failures), /*max_stage_attempts=*/4,
+                          options.listener});
+  Log()->info("Started {} ({}) on {} with {} task threads", ctx->app_name_, ctx->app_id_,
+              master.text, master.threads);
+  return ctx;
+}
+
+Context::~Context() {
+  scheduler_.reset();
+  backend_.reset();
+  if (!local_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(local_dir_, ec);
+  }
+}
+
+void Context::InitNode(NodeBase& node, int num_partitions,
+                       std::vector<std::shared_ptr<NodeBase>> parents) {
+  node.set_identity(next_rdd_id_++, num_partitions);
+  node.set_parents(std::move(parents));
+}
+
+Rdd<std::string, Pipeline<std::string>> Context::text_file(const std::string& path,
+                                                          int min_partitions) {
+  absl::Status status;
+  std::vector<FileSplit> splits;
+  absl::StatusOr<std::vector<std::string>> files = ListInputFiles(path);
+  if (!files.ok()) {
+    status = files.status();
+  } else {
+    absl::StatusOr<std::vector<FileSplit>> s = ComputeSplits(
+        *files, min_partitions > 0 ? min_partitions : default_parallelism_, max_split_bytes_);
+    if (s.ok()) {
+      splits = *std::move(s);
+    } else {
+      status = s.status();
+    }
+  }
+  int n = static_cast<int>(splits.size());
+  auto node = std::make_shared<TextFileNode>(std::move(splits));
+  InitNode(*node, n);
+  node->set_build_status(std::move(status));
+  return Rdd<std::string, Pipeline<std::string>>(this, std::move(node));
+}
+
+absl::StatusOr<std::vector<std::string>> Context::RunJob(std::shared_ptr<NodeBase> root,
+                                                         std::shared_ptr<StageRunner> runner,
+                                                         std::vector<int> partitions,
+                                                         std::string description) {
+  return scheduler_->RunJob(std::move(root), std::move(runner), std::move(partitions),
+                            std::move(description));
+}
+
+absl::Status Context::PrepareOutputDir(const std::string& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec)) {
+    return absl::AlreadyExistsError(absl::StrCat("output directory ", dir, " already exists"));
+  }
+  std::filesystem::create_directories(std::filesystem::path(dir) / "_temporary", ec);
+  if (ec) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot create output directory ", dir, ": ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Context::FinishOutputDir(const std::string& dir, bool success) {
+  std::error_code ec;
+  std::filesystem::remove_all(std::filesystem::path(dir) / "_temporary", ec);
+  if (!success) return absl::OkStatus();
+  std::string marker = (std::filesystem::path(dir) / "_SUCCESS").string();
+  std::FILE* f = std::fopen(marker.c_str(), "wb");
+  if (f == nullptr || std::fclose(f) != 0) {
+    return absl::InternalError(absl::StrCat("cannot write ", marker));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace centella

@@ -1,0 +1,109 @@
+// Context: the entry point of a Centella job (Spark's SparkContext).
+//
+//   int main(int argc, char** argv) {
+//     auto ctx = centella::Context::FromEnvironment("word-count");
+//     if (!ctx.ok()) { ...print ctx.status()...; return 1; }
+//     auto lines = (*ctx)->text_file(argv[1]);
+//     ...
+//   }
+//
+// centella-submit passes the master, the application name and the configuration through
+// the environment (CENTELLA_MASTER, CENTELLA_APP_NAME, CENTELLA_CONF); a job started
+// directly runs on local[*]. The context owns the schedulers and the executor backend;
+// destroying it waits for running work and removes its scratch directories.
+//
+// Thread safety: RDDs may be built and actions run from several threads at once.
+#ifndef CENTELLA_DRIVER_API_CONTEXT_H_
+#define CENTELLA_DRIVER_API_CONTEXT_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/config/conf.h"
+#include "driver/api/master_url.h"
+#include "driver/api/pipeline.h"
+#include "executor/task/node.h"
+#include "executor/task/stage_runner.h"
+
+namespace centella {
+
+template <class T, class Pipe>
+class Rdd;
+
+class DagScheduler;
+class SchedulerListener;
+class LocalBackend;
+
+struct ContextOptions {
+  std::string master = "local[*]";
+  std::string app_name = "centella-app";
+  Conf conf;
+  // Optional observer of jobs, stages and tasks; must outlive the context.
+  SchedulerListener* listener = nullptr;
+};
+
+class Context {
+ public:
+  static absl::StatusOr<std::unique_ptr<Context>> Create(ContextOptions options);
+  // Options from the environment centella-submit sets; `default_app_name` is used when
+  // none is given. InvalidArgument for a malformed master or configuration.
+  static absl::StatusOr<std::unique_ptr<Context>> FromEnvironment(
+      std::string_view default_app_name);
+  ~Context();
+
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  // An RDD of `data` cut into `num_slices` partitions (default: default_parallelism()).
+  template <class T>
+  Rdd<T, Pipeline<T>> parallelize(std::vector<T> data, int num_slices = 0);
+
+  // The lines of a file, of every file in a directory, or of every file matching a glob,
+  // partitioned by byte ranges aligned to lines (at least `min_partitions` when the
+  // input is large enough). A missing or unreadable input is reported by the first action.
+  Rdd<std::string, Pipeline<std::string>> text_file(const std::string& path,
+                                                   int min_partitions = 0);
+
+  int default_parallelism() const { return default_parallelism_; }
+  const std::string& app_id() const { return app_id_; }
+  const std::string& app_name() const { return app_name_; }
+  const Conf& conf() const { return conf_; }
+  const MasterUrl& master() const { return master_; }
+
+  // ---- for the RDD implementation ----
+  // Gives `node` a fresh RDD id, its partition count and narrow parents.
+  void InitNode(NodeBase& node, int num_partitions,
+                std::vector<std::shared_ptr<NodeBase>> parents = {});
+  int NewShuffleId() { return next_shuffle_id_++; }
+  absl::StatusOr<std::vector<std::string>> RunJob(std::shared_ptr<NodeBase> root,
+                                                  std::shared_ptr<StageRunner> runner,
+                                                  std::vector<int> partitions,
+                                                  std::string description);
+  // Output committer for save_* actions. Prepare: AlreadyExists naming `dir` when it
+  // exists (nothing is overwritten); creates it with its _temporary directory.
+  absl::Status PrepareOutputDir(const std::string& dir);
+  // Removes _temporary and, on success, writes the empty _SUCCESS marker last.
+  absl::Status FinishOutputDir(const std::string& dir, bool success);
+
+ private:
+  Context() = default;
+
+  std::string app_id_;
+  std::string app_name_;
+  MasterUrl master_;
+  Conf conf_;
+  int default_parallelism_ = 1;
+  uint64_t max_split_bytes_ = 0;
+  std::string local_dir_;
+  std::atomic<int> next_rdd_id_{0};
+  std::atomic<int> next_shuffle_id_{0};
+  std::unique_ptr<LocalBackend> backend_;
+  std::unique_ptr<DagScheduler> scheduler_;
+};
+
+}  // namespace centella
+
+#endif  // CENTELLA_DRIVER_API_CONTEXT_H_

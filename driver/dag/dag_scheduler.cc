@@ -1,0 +1,336 @@
+#include "driver/dag/dag_scheduler.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "common/logging/logger.h"
+#include "driver/dag/lineage_status.h"
+#include "driver/dag/stage_plan_builder.h"
+
+namespace centella {
+namespace {
+
+std::shared_ptr<spdlog::logger> Log() {
+  static auto logger = GetLogger("dag-scheduler");
+  return logger;
+}
+
+}  // namespace
+
+DagScheduler::DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options)
+    : options_(std::move(options)),
+      backend_(backend),
+      task_scheduler_(backend, options_.max_task_failures),
+      loop_(std::make_unique<EventLoop>("dag-scheduler")) {
+  backend_->SetResultCallback([this](v1::TaskResult result) {
+    loop_->Post([this, result = std::move(result)]() mutable {
+      HandleTaskResult(std::move(result));
+    });
+  });
+}
+
+DagScheduler::~DagScheduler() {
+  backend_->SetResultCallback([](v1::TaskResult) {});
+  loop_.reset();
+}
+
+absl::StatusOr<std::vector<std::string>> DagScheduler::RunJob(
+    std::shared_ptr<NodeBase> root, std::shared_ptr<StageRunner> runner,
+    std::vector<int> partitions, std::string description) {
+  absl::Status lineage = LineageStatus(*root);
+  if (!lineage.ok()) return lineage;
+  for (int p : partitions) {
+    if (p < 0 || p >= root->num_partitions()) {
+      return absl::InvalidArgumentError(absl::StrCat("partition ", p, " does not exist; the RDD has ",
+                                                     root->num_partitions()));
+    }
+  }
+  if (partitions.empty()) return std::vector<std::string>();
+
+  absl::Notification finished;
+  absl::StatusOr<std::vector<std::string>> outcome;
+  auto job = std::make_unique<Job>();
+  job->partitions = std::move(partitions);
+  job->description = std::move(description);
+  job->done = [&](absl::StatusOr<std::vector<std::string>> r) {
+    outcome = std::move(r);
+    finished.Notify();
+  };
+  loop_->Post([this, job = std::move(job), root = std::move(root),
+               runner = std::move(runner)]() mutable {
+    HandleJobSubmitted(std::move(job), std::move(root), std::move(runner));
+  });
+  finished.WaitForNotification();
+  return outcome;
+}
+
+void DagScheduler::HandleJobSubmitted(std::unique_ptr<Job> job, std::shared_ptr<NodeBase> root,
+                                      std::shared_ptr<StageRunner> runner) {
+  job->id = next_job_id_++;
+  job->started = absl::Now();
+  auto stage = std::make_unique<Stage>();
+  stage->id = next_stage_id_++;
+  stage->root = std::move(root);
+  stage->runner = std::move(runner);
+  stage->job_id = job->id;
+  stage->name = job->description;
+  stage->parents = ParentStages(*stage->root);
+  job->stage = stage.get();
+  job->results.resize(job->partitions.size());
+  job->remaining = static_cast<int>(job->partitions.size());
+  for (size_t i = 0; i < job->partitions.size(); ++i) {
+    job->slot_of_partition[job->partitions[i]] = static_cast<int>(i);
+  }
+  Log()->info("Job {} submitted: {} ({} partitions)", job->id, job->description,
+              job->partitions.size());
+  if (options_.listener) options_.listener->OnJobStart(job->id, job->description);
+  Stage* s = stage.get();
+  stages_[s->id] = std::move(stage);
+  jobs_[job->id] = std::move(job);
+  SubmitStage(s);
+}
+
+std::vector<Stage*> DagScheduler::ParentStages(const NodeBase& root) {
+  std::vector<Stage*> parents;
+  for (const NodeBase* node : StageNodes(root)) {
+    if (auto dep = node->shuffle_dependency()) parents.push_back(GetOrCreateMapStage(dep));
+  }
+  return parents;
+}
+
+Stage* DagScheduler::GetOrCreateMapStage(const std::shared_ptr<ShuffleDependency>& dep) {
+  auto it = shuffle_stages_.find(dep->shuffle_id());
+  if (it != shuffle_stages_.end()) return it->second;
+  auto stage = std::make_unique<Stage>();
+  stage->id = next_stage_id_++;
+  stage->root = dep->parent();
+  stage->runner = dep->map_runner();
+  stage->shuffle_dep = dep;
+  stage->name = absl::StrCat(dep->op_name(), " (map side)");
+  stage->parents = ParentStages(*stage->root);
+  map_outputs_.RegisterShuffle(dep->shuffle_id(), dep->num_map_partitions());
+  Stage* s = stage.get();
+  stages_[s->id] = std::move(stage);
+  shuffle_stages_[dep->shuffle_id()] = s;
+  return s;
+}
+
+void DagScheduler::SubmitStage(Stage* stage) {
+  if (waiting_.contains(stage) || running_.contains(stage)) return;
+  bool missing_parent = false;
+  for (Stage* parent : stage->parents) {
+    if (!map_outputs_.IsAvailable(parent->shuffle_dep->shuffle_id())) {
+      missing_parent = true;
+      SubmitStage(parent);
+    }
+  }
+  if (missing_parent) {
+    waiting_.insert(stage);
+  } else {
+    SubmitMissingTasks(stage);
+  }
+}
+
+void DagScheduler::SubmitMissingTasks(Stage* stage) {
+  std::vector<int> partitions;
+  if (stage->is_map()) {
+    partitions = map_outputs_.MissingMaps(stage->shuffle_dep->shuffle_id());
+  } else {
+    const Job& job = *jobs_.at(stage->job_id);
+    for (size_t i = 0; i < job.partitions.size(); ++i) {
+      if (!job.results[i]) partitions.push_back(job.partitions[i]);
+    }
+  }
+  if (partitions.empty()) {
+    MarkStageFinished(stage);
+    return;
+  }
+  ++stage->attempt;
+  std::vector<int> shuffles_read;
+  stage->plan = std::make_shared<const v1::StagePlan>(
+      BuildStagePlan(*stage, options_.app_id, &shuffles_read));
+  stage->pending = std::set<int>(partitions.begin(), partitions.end());
+  stage->started = absl::Now();
+  running_.insert(stage);
+
+  std::vector<v1::ShuffleReadInput> inputs;
+  for (int shuffle_id : shuffles_read) inputs.push_back(map_outputs_.ReadInput(shuffle_id));
+  std::vector<v1::TaskDescriptor> tasks;
+  tasks.reserve(partitions.size());
+  for (int p : partitions) {
+    v1::TaskDescriptor& t = tasks.emplace_back();
+    t.set_stage_id(stage->id);
+    t.set_stage_attempt(stage->attempt);
+    t.set_partition(p);
+    t.set_epoch(map_outputs_.epoch());
+    for (const v1::ShuffleReadInput& in : inputs) *t.add_shuffle_inputs() = in;
+  }
+  Log()->info("Stage {} submitted: {} ({} tasks{})", stage->id, stage->name, tasks.size(),
+              stage->attempt > 0 ? absl::StrCat(", attempt ", stage->attempt) : "");
+  if (options_.listener) {
+    StageInfo info = Info(*stage);
+    info.num_tasks = static_cast<int>(tasks.size());
+    options_.listener->OnStageSubmitted(info);
+  }
+  task_scheduler_.Submit(stage->plan, std::move(tasks));
+}
+
+StageInfo DagScheduler::Info(const Stage& stage) const {
+  StageInfo info;
+  info.stage_id = stage.id;
+  info.attempt = stage.attempt;
+  info.job_id = stage.job_id;
+  info.name = stage.name;
+  info.is_map = stage.is_map();
+  info.num_partitions = stage.num_partitions();
+  for (const Stage* p : stage.parents) info.parent_ids.push_back(p->id);
+  for (const NodeBase* n : StageNodes(*stage.root)) info.node_ops.emplace_back(n->op_name());
+  return info;
+}
+
+void DagScheduler::HandleTaskResult(v1::TaskResult result) {
+  TaskScheduler::Verdict verdict = task_scheduler_.OnResult(result);
+  if (options_.listener) options_.listener->OnTaskEnd(result);
+  auto sit = stages_.find(result.stage_id());
+  if (sit == stages_.end() || verdict == TaskScheduler::Verdict::kIgnored) return;
+  Stage* stage = sit->second.get();
+
+  switch (verdict) {
+    case TaskScheduler::Verdict::kFinished: {
+      if (stage->is_map()) {
+        map_outputs_.RegisterMapOutput(result.map_status());
+      } else {
+        auto jit = jobs_.find(stage->job_id);
+        if (jit == jobs_.end()) return;
+        Job& job = *jit->second;
+        auto slot = job.slot_of_partition.find(result.partition());
+        if (slot != job.slot_of_partition.end() && !job.results[slot->second]) {
+          job.results[slot->second] = std::move(*result.mutable_value());
+          --job.remaining;
+        }
+      }
+      if (result.stage_attempt() == stage->attempt) stage->pending.erase(result.partition());
+      if (running_.contains(stage) && stage->pending.empty()) MarkStageFinished(stage);
+      return;
+    }
+    case TaskScheduler::Verdict::kFetchFailed:
+      HandleFetchFailure(stage, result);
+      return;
+    case TaskScheduler::Verdict::kRetrying:
+      Log()->warn("Task {} of stage {} failed, retrying: {}", result.task_id(), stage->id,
+                  result.error_message());
+      return;
+    case TaskScheduler::Verdict::kGaveUp:
+      AbortStage(stage, absl::Status(static_cast<absl::StatusCode>(result.error_code()),
+                                     absl::StrFormat("stage %d (%s) failed: task for partition "
+                                                     "%d failed %d times; last error: %s",
+                                                     stage->id, stage->name, result.partition(),
+                                                     options_.max_task_failures,
+                                                     result.error_message())));
+      return;
+    case TaskScheduler::Verdict::kIgnored:
+      return;
+  }
+}
+
+void DagScheduler::MarkStageFinished(Stage* stage) {
+  running_.erase(stage);
+  backend_->RemoveStage(stage->id);
+  stage->fetch_failures = 0;
+  Log()->info("Stage {} finished: {} in {}", stage->id, stage->name,
+              absl::FormatDuration(absl::Trunc(absl::Now() - stage->started,
+                                               absl::Milliseconds(1))));
+  if (options_.listener) options_.listener->OnStageCompleted(Info(*stage));
+  if (!stage->is_map()) {
+    auto jit = jobs_.find(stage->job_id);
+    if (jit != jobs_.end() && jit->second->remaining == 0) {
+      std::vector<std::string> results;
+      results.reserve(jit->second->results.size());
+      for (auto& r : jit->second->results) results.push_back(std::move(*r));
+      FinishJob(jit->second.get(), std::move(results));
+    }
+    return;
+  }
+  SubmitWaitingStages();
+}
+
+void DagScheduler::SubmitWaitingStages() {
+  std::vector<Stage*> ready;
+  for (Stage* s : waiting_) {
+    bool all = std::all_of(s->parents.begin(), s->parents.end(), [this](Stage* p) {
+      return map_outputs_.IsAvailable(p->shuffle_dep->shuffle_id());
+    });
+    if (all) ready.push_back(s);
+  }
+  std::sort(ready.begin(), ready.end(), [](Stage* a, Stage* b) { return a->id < b->id; });
+  for (Stage* s : ready) {
+    waiting_.erase(s);
+    SubmitMissingTasks(s);
+  }
+}
+
+void DagScheduler::HandleFetchFailure(Stage* stage, const v1::TaskResult& result) {
+  const v1::FetchFailure& ff = result.fetch_failure();
+  Log()->warn("Stage {}: {}", stage->id, ff.message());
+  map_outputs_.UnregisterMapOutput(ff.shuffle_id(), ff.map_id());
+  if (!running_.contains(stage)) return;  // this stage attempt already failed
+  if (++stage->fetch_failures >= options_.max_stage_attempts) {
+    AbortStage(stage, absl::UnavailableError(absl::StrFormat(
+                          "stage %d (%s) failed %d times because of fetch failures; last: %s",
+                          stage->id, stage->name, stage->fetch_failures, ff.message())));
+    return;
+  }
+  // Stop this attempt, recompute the lost map output, then run the stage again.
+  task_scheduler_.CancelStage(stage->id);
+  running_.erase(stage);
+  auto pit = shuffle_stages_.find(ff.shuffle_id());
+  if (pit != shuffle_stages_.end()) SubmitStage(pit->second);
+  SubmitStage(stage);
+}
+
+bool DagScheduler::StageUsedByJob(Stage* stage, const Job& job) const {
+  std::vector<Stage*> stack{job.stage};
+  absl::flat_hash_set<Stage*> seen;
+  while (!stack.empty()) {
+    Stage* s = stack.back();
+    stack.pop_back();
+    if (s == stage) return true;
+    if (!seen.insert(s).second) continue;
+    for (Stage* p : s->parents) stack.push_back(p);
+  }
+  return false;
+}
+
+void DagScheduler::AbortStage(Stage* stage, const absl::Status& reason) {
+  Log()->error("{}", std::string(reason.message()));
+  task_scheduler_.CancelStage(stage->id);
+  running_.erase(stage);
+  waiting_.erase(stage);
+  std::vector<Job*> affected;
+  for (auto& [id, job] : jobs_) {
+    if (StageUsedByJob(stage, *job)) affected.push_back(job.get());
+  }
+  for (Job* job : affected) FinishJob(job, reason);
+}
+
+void DagScheduler::FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> outcome) {
+  Stage* stage = job->stage;
+  if (outcome.ok()) {
+    Log()->info("Job {} finished: {} in {}", job->id, job->description,
+                absl::FormatDuration(absl::Trunc(absl::Now() - job->started,
+                                                 absl::Milliseconds(1))));
+  }
+  task_scheduler_.CancelStage(stage->id);
+  running_.erase(stage);
+  waiting_.erase(stage);
+  if (options_.listener) options_.listener->OnJobEnd(job->id, outcome.ok());
+  auto done = std::move(job->done);
+  jobs_.erase(job->id);
+  stages_.erase(stage->id);
+  done(std::move(outcome));
+}
+
+}  // namespace centella

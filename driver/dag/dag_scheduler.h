@@ -1,0 +1,102 @@
+// DagScheduler: turns an action over a lineage graph into stages and runs them.
+//
+// Lineage is cut at shuffle dependencies: one map stage per shuffle, one result stage per
+// job. Map stages are shared across jobs and skipped while their outputs exist. All
+// scheduling state is owned by one event-loop thread; RunJob may be called from any
+// thread and blocks its caller until the job ends.
+#ifndef CENTELLA_DRIVER_DAG_DAG_SCHEDULER_H_
+#define CENTELLA_DRIVER_DAG_DAG_SCHEDULER_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "common/event_loop/event_loop.h"
+#include "driver/dag/scheduler_listener.h"
+#include "driver/dag/stage.h"
+#include "driver/scheduler/executor_backend.h"
+#include "driver/scheduler/map_output_registry.h"
+#include "driver/scheduler/task_scheduler.h"
+
+namespace centella {
+
+struct DagSchedulerOptions {
+  std::string app_id;
+  // Failures of one task before its job is aborted (centella.task.maxFailures).
+  int max_task_failures = 4;
+  // Consecutive fetch-failure resubmissions of one stage before its job is aborted.
+  int max_stage_attempts = 4;
+  // Optional observer; must outlive the scheduler.
+  SchedulerListener* listener = nullptr;
+};
+
+class DagScheduler {
+ public:
+  // `backend` must outlive the scheduler.
+  DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options);
+  ~DagScheduler();
+
+  // Computes `partitions` of `root` with `runner` and returns each partition's result, in
+  // the order of `partitions`. Errors: the lineage's own build error (e.g. a missing
+  // input), or Aborted-style failure naming the stage, the task and its last error.
+  absl::StatusOr<std::vector<std::string>> RunJob(std::shared_ptr<NodeBase> root,
+                                                  std::shared_ptr<StageRunner> runner,
+                                                  std::vector<int> partitions,
+                                                  std::string description);
+
+ private:
+  struct Job {
+    int id;
+    Stage* stage;
+    std::vector<int> partitions;
+    absl::flat_hash_map<int, int> slot_of_partition;
+    std::vector<std::optional<std::string>> results;
+    int remaining;
+    std::string description;
+    absl::Time started;
+    std::function<void(absl::StatusOr<std::vector<std::string>>)> done;
+  };
+
+  // Loop-thread handlers.
+  void HandleJobSubmitted(std::unique_ptr<Job> job, std::shared_ptr<NodeBase> root,
+                          std::shared_ptr<StageRunner> runner);
+  void HandleTaskResult(v1::TaskResult result);
+
+  Stage* GetOrCreateMapStage(const std::shared_ptr<ShuffleDependency>& dep);
+  std::vector<Stage*> ParentStages(const NodeBase& root);
+  void SubmitStage(Stage* stage);
+  void SubmitMissingTasks(Stage* stage);
+  void MarkStageFinished(Stage* stage);
+  void SubmitWaitingStages();
+  void HandleFetchFailure(Stage* stage, const v1::TaskResult& result);
+  void AbortStage(Stage* stage, const absl::Status& reason);
+  void FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> outcome);
+  bool StageUsedByJob(Stage* stage, const Job& job) const;
+  StageInfo Info(const Stage& stage) const;
+
+  const DagSchedulerOptions options_;
+  ExecutorBackend* backend_;
+
+  // Loop-owned state.
+  TaskScheduler task_scheduler_;
+  MapOutputRegistry map_outputs_;
+  int next_stage_id_ = 0;
+  int next_job_id_ = 0;
+  absl::flat_hash_map<int, std::unique_ptr<Stage>> stages_;
+  absl::flat_hash_map<int, Stage*> shuffle_stages_;  // shuffle id -> its map stage
+  absl::flat_hash_map<int, std::unique_ptr<Job>> jobs_;
+  absl::flat_hash_set<Stage*> waiting_;
+  absl::flat_hash_set<Stage*> running_;
+
+  // Declared last so it is destroyed first: no handler runs once members are gone.
+  std::unique_ptr<EventLoop> loop_;
+};
+
+}  // namespace centella
+
+#endif  // CENTELLA_DRIVER_DAG_DAG_SCHEDULER_H_

@@ -1,0 +1,162 @@
+// Actions: what a result stage computes per partition, and how the driver combines the
+// partial results. Each action type provides
+//   void Begin(TaskContext&)    before the first record
+//   void Add(record)            consume one record of the partition
+//   bool Done() const           true when no more records are needed (take)
+//   StatusOr<std::string> Finish(TaskContext&)   the partition's serialized result
+//   Write/Read                  its captured state, shipped in the stage plan
+// Instances are copied per task, so Add may keep per-partition state.
+#ifndef CENTELLA_DRIVER_RDD_ACTIONS_H_
+#define CENTELLA_DRIVER_RDD_ACTIONS_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_format.h"
+#include "common/serde/serde.h"
+#include "driver/api/shippable_function.h"
+#include "driver/rdd/text_format.h"
+#include "executor/task/task_context.h"
+
+namespace centella {
+
+template <class T>
+struct CollectAction {
+  std::vector<T> items;
+  template <class X>
+  void Add(X&& x) {
+    items.emplace_back(std::forward<X>(x));
+  }
+  void Begin(TaskContext&) {}
+  bool Done() const { return false; }
+  absl::StatusOr<std::string> Finish(TaskContext&) { return SerializeToString(items); }
+  void Write(ByteWriter&) const {}
+  static std::optional<CollectAction> Read(ByteReader&) { return CollectAction{}; }
+};
+
+template <class T>
+struct TakeAction {
+  uint64_t limit = 0;
+  std::vector<T> items;
+  template <class X>
+  void Add(X&& x) {
+    if (items.size() < limit) items.emplace_back(std::forward<X>(x));
+  }
+  void Begin(TaskContext&) {}
+  bool Done() const { return items.size() >= limit; }
+  absl::StatusOr<std::string> Finish(TaskContext&) { return SerializeToString(items); }
+  void Write(ByteWriter& w) const { w.PutVarint(limit); }
+  static std::optional<TakeAction> Read(ByteReader& r) {
+    TakeAction a;
+    if (!r.GetVarint(&a.limit)) return std::nullopt;
+    return a;
+  }
+};
+
+struct CountAction {
+  int64_t count = 0;
+  template <class X>
+  void Add(X&&) {
+    ++count;
+  }
+  void Begin(TaskContext&) {}
+  bool Done() const { return false; }
+  absl::StatusOr<std::string> Finish(TaskContext&) { return SerializeToString(count); }
+  void Write(ByteWriter&) const {}
+  static std::optional<CountAction> Read(ByteReader&) { return CountAction{}; }
+};
+
+// reduce(f): the partition's fold with f, or nothing for an empty partition.
+template <class T, class F>
+struct ReduceAction {
+  F f;
+  std::optional<T> acc;
+  template <class X>
+  void Add(X&& x) {
+    if (acc) {
+      acc = std::invoke(f, std::move(*acc), std::forward<X>(x));
+    } else {
+      acc.emplace(std::forward<X>(x));
+    }
+  }
+  void Begin(TaskContext&) {}
+  bool Done() const { return false; }
+  absl::StatusOr<std::string> Finish(TaskContext&) { return SerializeToString(acc); }
+  void Write(ByteWriter& w) const { FunctionSerde<F>::Write(w, f); }
+  static std::optional<ReduceAction> Read(ByteReader& r) {
+    std::optional<F> g = FunctionSerde<F>::Read(r);
+    if (!g) return std::nullopt;
+    return ReduceAction{std::move(*g), std::nullopt};
+  }
+};
+
+// save_as_text_file: each task writes its lines to an attempt file under
+// <dir>/_temporary/ and commits it by renaming it to <dir>/part-NNNNN. Rename is atomic,
+// and every attempt of a partition computes the same lines from the same lineage, so a
+// duplicate commit (retry, speculation) replaces a file with identical contents.
+template <class T>
+struct SaveTextAction {
+  std::string dir;
+  std::string buffer;
+  std::FILE* file = nullptr;
+  std::string attempt_path;
+  absl::Status error;
+
+  template <class X>
+  void Add(X&& x) {
+    AppendText(&buffer, x);
+    buffer.push_back('\n');
+    if (buffer.size() >= (1 << 20)) Flush();
+  }
+  void Begin(TaskContext& ctx) {
+    attempt_path = absl::StrFormat("%s/_temporary/part-%05d.attempt-%d", dir, ctx.partition(),
+                                   ctx.attempt());
+    file = std::fopen(attempt_path.c_str(), "wb");
+    if (file == nullptr) error = absl::InternalError(absl::StrCat("cannot create ", attempt_path));
+  }
+  bool Done() const { return !error.ok(); }
+  absl::StatusOr<std::string> Finish(TaskContext& ctx) {
+    Flush();
+    if (file != nullptr && std::fclose(file) != 0 && error.ok()) {
+      error = absl::InternalError(absl::StrCat("cannot close ", attempt_path));
+    }
+    file = nullptr;
+    if (!error.ok()) return error;
+    std::string final_path = absl::StrFormat("%s/part-%05d", dir, ctx.partition());
+    if (std::rename(attempt_path.c_str(), final_path.c_str()) != 0) {
+      return absl::InternalError(absl::StrCat("cannot commit ", final_path));
+    }
+    return std::string();
+  }
+  void Write(ByteWriter& w) const { w.PutBytes(dir); }
+  static std::optional<SaveTextAction> Read(ByteReader& r) {
+    std::string_view d;
+    if (!r.GetBytes(&d)) return std::nullopt;
+    SaveTextAction a;
+    a.dir = std::string(d);
+    return a;
+  }
+  SaveTextAction() = default;
+  SaveTextAction(const SaveTextAction& o) : dir(o.dir) {}  // per-task copies start fresh
+  ~SaveTextAction() {
+    if (file != nullptr) std::fclose(file);
+  }
+
+ private:
+  void Flush() {
+    if (buffer.empty() || !error.ok()) return;
+    if (file == nullptr) return;
+    if (std::fwrite(buffer.data(), 1, buffer.size(), file) != buffer.size()) {
+      error = absl::InternalError(absl::StrCat("cannot write ", attempt_path));
+    }
+    buffer.clear();
+  }
+};
+
+}  // namespace centella
+
+#endif  // CENTELLA_DRIVER_RDD_ACTIONS_H_

@@ -1,0 +1,73 @@
+// MapPartitionsNode<Pipe, F>: applies f to a whole partition at once.
+//
+// f receives the partition's records as a std::vector (materialized: a partition must
+// fit in the task's memory) and returns any range of output records.
+#ifndef CENTELLA_DRIVER_RDD_MAP_PARTITIONS_NODE_H_
+#define CENTELLA_DRIVER_RDD_MAP_PARTITIONS_NODE_H_
+
+#include <memory>
+#include <ranges>
+#include <string>
+#include <vector>
+
+#include "common/registry/operator_registry.h"
+#include "driver/api/shippable_function.h"
+#include "driver/rdd/plan_state.h"
+#include "driver/rdd/run_pipeline.h"
+#include "executor/task/node.h"
+
+namespace centella {
+
+template <class Pipe, class F>
+using MapPartitionsOut = std::decay_t<std::ranges::range_reference_t<
+    std::invoke_result_t<const F&, std::vector<typename Pipe::Out>&&>>>;
+
+template <class Pipe, class F>
+class MapPartitionsNode final
+    : public RegisteredPlanObject<MapPartitionsNode<Pipe, F>, Node<MapPartitionsOut<Pipe, F>>> {
+ public:
+  using T = typename Pipe::Out;
+  using U = MapPartitionsOut<Pipe, F>;
+  MapPartitionsNode(Pipe pipe, F f) : pipe_(std::move(pipe)), f_(std::move(f)) {}
+
+  std::string_view op_name() const override { return "map_partitions"; }
+  void SerializeState(std::string* out) const override {
+    ByteWriter w(out);
+    pipe_.Write(w);
+    FunctionSerde<F>::Write(w, f_);
+  }
+  static absl::StatusOr<std::unique_ptr<PlanObject>> FromState(std::string_view state) {
+    return ReadPlanState(state, [](ByteReader& r) -> std::unique_ptr<PlanObject> {
+      std::optional<Pipe> pipe = Pipe::Read(r);
+      if (!pipe) return nullptr;
+      std::optional<F> f = FunctionSerde<F>::Read(r);
+      if (!f) return nullptr;
+      return std::make_unique<MapPartitionsNode>(std::move(*pipe), std::move(*f));
+    });
+  }
+
+  absl::Status Compute(TaskContext& ctx, int partition, BatchSink<U>& out) const override {
+    std::vector<T> records;
+    auto sink = [&](auto&& x) { records.emplace_back(std::forward<decltype(x)>(x)); };
+    absl::Status s = RunPipeline(ctx, *this->parents().at(0), partition, pipe_, sink,
+                                 [] { return false; });
+    if (!s.ok()) return s;
+    auto&& result = std::invoke(f_, std::move(records));
+    std::vector<U> buffer;
+    buffer.reserve(kBatchSize);
+    for (auto&& y : result) {
+      buffer.emplace_back(std::forward<decltype(y)>(y));
+      if (buffer.size() >= kBatchSize && !FlushBatch(buffer, out)) return absl::OkStatus();
+    }
+    if (!buffer.empty()) FlushBatch(buffer, out);
+    return absl::OkStatus();
+  }
+
+ private:
+  Pipe pipe_;
+  F f_;
+};
+
+}  // namespace centella
+
+#endif  // CENTELLA_DRIVER_RDD_MAP_PARTITIONS_NODE_H_

@@ -1,0 +1,44 @@
+// ExecutorBackend: how the task scheduler reaches executors.
+//
+// Implementations: LocalBackend (local[N]: an in-process executor with N task threads)
+// and, for a cluster, a backend over the Executor gRPC service. Both send a stage plan
+// once per executor and then small task descriptors.
+#ifndef CENTELLA_DRIVER_SCHEDULER_EXECUTOR_BACKEND_H_
+#define CENTELLA_DRIVER_SCHEDULER_EXECUTOR_BACKEND_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "task.pb.h"
+
+namespace centella {
+
+struct ExecutorSlots {
+  std::string executor_id;
+  std::string host;
+  int cores = 0;
+};
+
+class ExecutorBackend {
+ public:
+  // Called (from any thread) with the outcome of every launched task.
+  using ResultCallback = std::function<void(v1::TaskResult)>;
+
+  virtual ~ExecutorBackend() = default;
+  virtual void SetResultCallback(ResultCallback callback) = 0;
+  // Executors currently available and their task slots.
+  virtual std::vector<ExecutorSlots> Executors() const = 0;
+  // Starts `task` of `plan` on `executor_id`. Returns immediately; the outcome arrives
+  // through the result callback, exactly once per launch.
+  virtual void LaunchTask(const std::string& executor_id,
+                          std::shared_ptr<const v1::StagePlan> plan,
+                          v1::TaskDescriptor task) = 0;
+  // The stage's tasks are all done: executors may drop its rebuilt plan.
+  virtual void RemoveStage(int stage_id) = 0;
+};
+
+}  // namespace centella
+
+#endif  // CENTELLA_DRIVER_SCHEDULER_EXECUTOR_BACKEND_H_

@@ -1,0 +1,60 @@
+#include "driver/scheduler/local_backend.h"
+
+namespace centella {
+
+LocalBackend::LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec)
+    : num_threads_(num_threads),
+      store_(std::move(shuffle_dir), codec),
+      fetcher_(&store_),
+      runner_(&store_, &fetcher_, kExecutorId, "localhost", ""),
+      pool_(std::make_unique<ThreadPool>(num_threads, "task")) {}
+
+LocalBackend::~LocalBackend() { pool_.reset(); }
+
+std::vector<ExecutorSlots> LocalBackend::Executors() const {
+  return {ExecutorSlots{kExecutorId, "localhost", num_threads_}};
+}
+
+absl::StatusOr<std::shared_ptr<const StageInstance>> LocalBackend::Instance(
+    const v1::StagePlan& plan) {
+  auto key = std::make_pair(plan.stage_id(), plan.stage_attempt());
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = stages_.find(key);
+    if (it != stages_.end()) return it->second;
+  }
+  // Built outside the lock; if two threads race, both instances are equivalent.
+  absl::StatusOr<std::shared_ptr<const StageInstance>> built = BuildStageInstance(plan);
+  if (!built.ok()) return built;
+  absl::MutexLock lock(&mu_);
+  return stages_.try_emplace(key, *std::move(built)).first->second;
+}
+
+void LocalBackend::RemoveStage(int stage_id) {
+  absl::MutexLock lock(&mu_);
+  absl::erase_if(stages_, [stage_id](const auto& kv) { return kv.first.first == stage_id; });
+}
+
+void LocalBackend::LaunchTask(const std::string& executor_id,
+                              std::shared_ptr<const v1::StagePlan> plan,
+                              v1::TaskDescriptor task) {
+  pool_->Schedule([this, plan = std::move(plan), task = std::move(task)] {
+    absl::StatusOr<std::shared_ptr<const StageInstance>> stage = Instance(*plan);
+    v1::TaskResult result;
+    if (!stage.ok()) {
+      result.set_task_id(task.task_id());
+      result.set_stage_id(task.stage_id());
+      result.set_stage_attempt(task.stage_attempt());
+      result.set_partition(task.partition());
+      result.set_attempt(task.attempt());
+      result.set_state(v1::TASK_STATE_FAILED);
+      result.set_error_code(static_cast<int>(stage.status().code()));
+      result.set_error_message(std::string(stage.status().message()));
+    } else {
+      result = runner_.Run(**stage, task);
+    }
+    callback_(std::move(result));
+  });
+}
+
+}  // namespace centella

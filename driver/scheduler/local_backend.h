@@ -1,0 +1,56 @@
+// LocalBackend: the embedded executor of local[N] — N task threads in the driver process,
+// with the same stage-plan rebuild, task runner and shuffle files a cluster executor uses.
+#ifndef CENTELLA_DRIVER_SCHEDULER_LOCAL_BACKEND_H_
+#define CENTELLA_DRIVER_SCHEDULER_LOCAL_BACKEND_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "common/thread_pool/thread_pool.h"
+#include "driver/scheduler/executor_backend.h"
+#include "executor/shuffle/local_shuffle_fetcher.h"
+#include "executor/shuffle/shuffle_store.h"
+#include "executor/task/stage_instance.h"
+#include "executor/task/task_runner.h"
+
+namespace centella {
+
+class LocalBackend : public ExecutorBackend {
+ public:
+  static constexpr char kExecutorId[] = "driver";
+
+  // `shuffle_dir` must exist and outlive the backend.
+  LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec);
+  ~LocalBackend() override;
+
+  void SetResultCallback(ResultCallback callback) override { callback_ = std::move(callback); }
+  std::vector<ExecutorSlots> Executors() const override;
+  void LaunchTask(const std::string& executor_id, std::shared_ptr<const v1::StagePlan> plan,
+                  v1::TaskDescriptor task) override;
+  void RemoveStage(int stage_id) override;
+
+  ShuffleStore& shuffle_store() { return store_; }
+
+ private:
+  // The rebuilt stage for `plan`, built on first use by any task thread.
+  absl::StatusOr<std::shared_ptr<const StageInstance>> Instance(const v1::StagePlan& plan);
+
+  const int num_threads_;
+  ShuffleStore store_;
+  LocalShuffleFetcher fetcher_;
+  TaskRunner runner_;
+  ResultCallback callback_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::pair<int, int>, std::shared_ptr<const StageInstance>> stages_
+      ABSL_GUARDED_BY(mu_);
+  // Declared last: destroyed first, so running tasks finish while the rest is alive.
+  std::unique_ptr<ThreadPool> pool_;
+};
+
+}  // namespace centella
+
+#endif  // CENTELLA_DRIVER_SCHEDULER_LOCAL_BACKEND_H_

@@ -1,0 +1,48 @@
+// MapOutputRegistry: where every map output of every shuffle lives.
+//
+// The epoch increases whenever outputs are lost (executor or host gone, fetch failure);
+// tasks carry the epoch they were launched with, so a status from before a loss can be
+// recognised as stale. Owned by the DAG scheduler's event loop: not thread-safe.
+#ifndef CENTELLA_DRIVER_SCHEDULER_MAP_OUTPUT_REGISTRY_H_
+#define CENTELLA_DRIVER_SCHEDULER_MAP_OUTPUT_REGISTRY_H_
+
+#include <optional>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "task.pb.h"
+
+namespace centella {
+
+class MapOutputRegistry {
+ public:
+  // Declares a shuffle with `num_maps` map partitions (idempotent).
+  void RegisterShuffle(int shuffle_id, int num_maps);
+  bool HasShuffle(int shuffle_id) const { return shuffles_.contains(shuffle_id); }
+
+  void RegisterMapOutput(const v1::MapStatus& status);
+  // Forgets one map output (e.g. after a fetch failure naming it); bumps the epoch.
+  void UnregisterMapOutput(int shuffle_id, int map_id);
+  // Forgets every output written by `executor_id`; returns how many were lost.
+  int UnregisterExecutor(const std::string& executor_id);
+
+  // Map partitions of `shuffle_id` without a registered output.
+  std::vector<int> MissingMaps(int shuffle_id) const;
+  bool IsAvailable(int shuffle_id) const { return MissingMaps(shuffle_id).empty(); }
+
+  // Every registered output of a complete shuffle, for a reduce task's descriptor.
+  v1::ShuffleReadInput ReadInput(int shuffle_id) const;
+
+  // Forgets a shuffle entirely.
+  void RemoveShuffle(int shuffle_id) { shuffles_.erase(shuffle_id); }
+
+  int64_t epoch() const { return epoch_; }
+
+ private:
+  absl::flat_hash_map<int, std::vector<std::optional<v1::MapStatus>>> shuffles_;
+  int64_t epoch_ = 0;
+};
+
+}  // namespace centella
+
+#endif  // CENTELLA_DRIVER_SCHEDULER_MAP_OUTPUT_REGISTRY_H_

@@ -1,0 +1,68 @@
+// TaskScheduler: places the tasks of running stages onto executor slots, and retries
+// failed tasks.
+//
+// Owned and called only by the DAG scheduler's event loop (not thread-safe). Tasks are
+// served FIFO by stage submission order. A task that fails is retried (on the next free
+// slot) until it has failed `max_task_failures` times; fetch failures are not retried
+// here — the DAG scheduler recomputes the missing map output instead.
+#ifndef CENTELLA_DRIVER_SCHEDULER_TASK_SCHEDULER_H_
+#define CENTELLA_DRIVER_SCHEDULER_TASK_SCHEDULER_H_
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "driver/scheduler/executor_backend.h"
+#include "task.pb.h"
+
+namespace centella {
+
+class TaskScheduler {
+ public:
+  TaskScheduler(ExecutorBackend* backend, int max_task_failures);
+
+  // Queues one task per descriptor (attempt numbers are assigned here) and launches what
+  // fits in free slots.
+  void Submit(std::shared_ptr<const v1::StagePlan> plan, std::vector<v1::TaskDescriptor> tasks);
+
+  enum class Verdict {
+    kFinished,     // the task succeeded
+    kFetchFailed,  // the task could not read a shuffle block
+    kRetrying,     // the task failed and was queued again
+    kGaveUp,       // the task failed max_task_failures times
+    kIgnored,      // a result for a cancelled stage attempt or an unknown task
+  };
+  // Accounts for a task's outcome, frees its slot and launches waiting tasks.
+  Verdict OnResult(const v1::TaskResult& result);
+
+  // Drops queued tasks of `stage_id` and ignores results of its running ones.
+  void CancelStage(int stage_id);
+
+  int running() const { return static_cast<int>(running_.size()); }
+  int queued() const { return static_cast<int>(queue_.size()); }
+
+ private:
+  struct Pending {
+    std::shared_ptr<const v1::StagePlan> plan;
+    v1::TaskDescriptor task;
+  };
+  void LaunchReady();
+
+  ExecutorBackend* backend_;
+  const int max_task_failures_;
+  std::deque<Pending> queue_;
+  // task_id -> (executor, the pending entry, for a retry)
+  absl::flat_hash_map<std::string, std::pair<std::string, Pending>> running_;
+  absl::flat_hash_map<std::string, int> busy_cores_;
+  // (stage, partition) -> launches so far / failures so far.
+  absl::flat_hash_map<std::pair<int, int>, int> launches_;
+  absl::flat_hash_map<std::pair<int, int>, int> failures_;
+  absl::flat_hash_set<int> cancelled_stages_;
+};
+
+}  // namespace centella
+
+#endif  // CENTELLA_DRIVER_SCHEDULER_TASK_SCHEDULER_H_

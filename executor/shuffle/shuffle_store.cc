@@ -1,0 +1,181 @@
+#include "executor/shuffle/shuffle_store.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "common/serde/byte_reader.h"
+#include "common/serde/byte_writer.h"
+
+namespace centella {
+namespace {
+
+constexpr char kMagic[8] = {'C', 'T', 'L', 'S', 'H', 'I', 'X', '1'};
+constexpr size_t kHeaderSize = 12;
+constexpr size_t kEntrySize = 40;
+
+struct IndexEntry {
+  uint64_t offset;
+  uint64_t stored_length;
+  uint64_t raw_length;
+  uint64_t checksum;
+};
+
+absl::Status ErrnoError(std::string_view what, const std::string& path) {
+  int err = errno;
+  std::string msg = absl::StrCat(std::string(what), " ", path, ": ", std::strerror(err));
+  return err == ENOENT ? absl::NotFoundError(msg) : absl::InternalError(msg);
+}
+
+absl::Status WriteFile(const std::string& path, std::string_view data) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoError("cannot create", path);
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      absl::Status s = ErrnoError("cannot write", path);
+      ::close(fd);
+      return s;
+    }
+    done += n;
+  }
+  if (::close(fd) != 0) return ErrnoError("cannot close", path);
+  return absl::OkStatus();
+}
+
+absl::Status PreadExact(int fd, uint64_t offset, size_t n, char* out, const std::string& path) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t got = ::pread(fd, out + done, n - done, offset + done);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return ErrnoError("cannot read", path);
+    if (got == 0) {
+      return absl::DataLossError(absl::StrCat("shuffle file ", path, " is truncated"));
+    }
+    done += got;
+  }
+  return absl::OkStatus();
+}
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+ShuffleStore::ShuffleStore(std::string root_dir, BlockCodec codec)
+    : root_(std::move(root_dir)), codec_(codec) {}
+
+std::string ShuffleStore::DataPath(int shuffle_id, int map_id, int attempt) const {
+  return absl::StrCat(root_, "/shuffle_", shuffle_id, "/", map_id, "_", attempt, ".data");
+}
+
+std::string ShuffleStore::IndexPath(int shuffle_id, int map_id, int attempt) const {
+  return absl::StrCat(root_, "/shuffle_", shuffle_id, "/", map_id, "_", attempt, ".index");
+}
+
+absl::StatusOr<std::vector<uint64_t>> ShuffleStore::WriteMapOutput(
+    int shuffle_id, int map_id, int attempt, const std::vector<std::string>& raw_blocks) {
+  std::error_code ec;
+  std::string dir = absl::StrCat(root_, "/shuffle_", shuffle_id);
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return absl::InternalError(absl::StrCat("cannot create ", dir, ": ", ec.message()));
+
+  std::string data;
+  std::string index(kMagic, sizeof(kMagic));
+  ByteWriter iw(&index);
+  iw.PutFixed<uint32_t>(static_cast<uint32_t>(raw_blocks.size()));
+  std::vector<uint64_t> sizes;
+  sizes.reserve(raw_blocks.size());
+  for (const std::string& raw : raw_blocks) {
+    uint64_t offset = data.size();
+    BlockCodec used = EncodeBlock(codec_, raw, &data);
+    std::string_view stored(data.data() + offset, data.size() - offset);
+    iw.PutFixed<uint64_t>(offset);
+    iw.PutFixed<uint64_t>(stored.size());
+    iw.PutFixed<uint64_t>(raw.size());
+    iw.PutFixed<uint64_t>(BlockChecksum(stored));
+    iw.PutFixed<uint64_t>(static_cast<uint64_t>(used));
+    sizes.push_back(stored.size());
+  }
+
+  std::string data_path = DataPath(shuffle_id, map_id, attempt);
+  std::string index_path = IndexPath(shuffle_id, map_id, attempt);
+  for (auto [path, bytes] : {std::pair<const std::string&, std::string_view>{data_path, data},
+                             {index_path, index}}) {
+    std::string tmp = path + ".tmp";
+    absl::Status s = WriteFile(tmp, bytes);
+    if (!s.ok()) return s;
+    if (::rename(tmp.c_str(), path.c_str()) != 0) return ErrnoError("cannot rename to", path);
+  }
+  return sizes;
+}
+
+absl::Status ShuffleStore::ReadBlock(int shuffle_id, int map_id, int attempt, int reduce_id,
+                                     std::string* out) const {
+  std::string index_path = IndexPath(shuffle_id, map_id, attempt);
+  Fd index(::open(index_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (index.get() < 0) return ErrnoError("cannot open", index_path);
+  char header[kHeaderSize];
+  absl::Status s = PreadExact(index.get(), 0, kHeaderSize, header, index_path);
+  if (!s.ok()) return s;
+  if (std::memcmp(header, kMagic, sizeof(kMagic)) != 0) {
+    return absl::DataLossError(absl::StrCat(index_path, " is not a shuffle index"));
+  }
+  uint32_t count;
+  std::memcpy(&count, header + sizeof(kMagic), sizeof(count));
+  if (reduce_id < 0 || static_cast<uint32_t>(reduce_id) >= count) {
+    return absl::DataLossError(absl::StrCat(index_path, " has ", count, " blocks, reduce ",
+                                            reduce_id, " requested"));
+  }
+  char raw_entry[kEntrySize];
+  s = PreadExact(index.get(), kHeaderSize + kEntrySize * reduce_id, kEntrySize, raw_entry,
+                 index_path);
+  if (!s.ok()) return s;
+  ByteReader er(std::string_view(raw_entry, kEntrySize));
+  IndexEntry e;
+  uint64_t codec;
+  if (!er.GetFixed(&e.offset) || !er.GetFixed(&e.stored_length) || !er.GetFixed(&e.raw_length) ||
+      !er.GetFixed(&e.checksum) || !er.GetFixed(&codec) || codec > 1) {
+    return absl::DataLossError(absl::StrCat(index_path, " has a corrupt entry"));
+  }
+  std::string stored(e.stored_length, '\0');
+  if (e.stored_length > 0) {
+    std::string data_path = DataPath(shuffle_id, map_id, attempt);
+    Fd data(::open(data_path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (data.get() < 0) return ErrnoError("cannot open", data_path);
+    s = PreadExact(data.get(), e.offset, e.stored_length, stored.data(), data_path);
+    if (!s.ok()) return s;
+  }
+  if (BlockChecksum(stored) != e.checksum) {
+    return absl::DataLossError(absl::StrCat("checksum mismatch in block ", reduce_id, " of ",
+                                            DataPath(shuffle_id, map_id, attempt)));
+  }
+  return DecodeBlock(static_cast<BlockCodec>(codec), stored, e.raw_length, out);
+}
+
+absl::Status ShuffleStore::RemoveShuffle(int shuffle_id) {
+  std::error_code ec;
+  std::filesystem::remove_all(absl::StrCat(root_, "/shuffle_", shuffle_id), ec);
+  if (ec) return absl::InternalError(absl::StrCat("cannot remove shuffle ", shuffle_id, ": ",
+                                                  ec.message()));
+  return absl::OkStatus();
+}
+
+}  // namespace centella

@@ -1,0 +1,53 @@
+// ShuffleStore: the map-output files of one machine, in one directory.
+//
+// Each map task attempt writes one data file and one index file:
+//   <root>/shuffle_<shuffle>/<map>_<attempt>.data   stored blocks, one per reduce partition
+//   <root>/shuffle_<shuffle>/<map>_<attempt>.index  header + one entry per block
+// Index format (little-endian): magic "CTLSHIX1", u32 block count, then per block
+//   u64 offset, u64 stored length, u64 raw length, u64 XXH3 checksum, u64 codec.
+// Both files are written under temporary names and renamed, the index last: a map output
+// exists exactly when its index does, so a crash mid-write leaves nothing readable.
+//
+// Thread-safe: distinct map attempts write distinct files; reads only open files.
+#ifndef CENTELLA_EXECUTOR_SHUFFLE_SHUFFLE_STORE_H_
+#define CENTELLA_EXECUTOR_SHUFFLE_SHUFFLE_STORE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "executor/shuffle/shuffle_block_codec.h"
+
+namespace centella {
+
+class ShuffleStore {
+ public:
+  ShuffleStore(std::string root_dir, BlockCodec codec);
+
+  // Writes one map attempt's blocks (raw_blocks[r] = serialized records for reduce r) and
+  // returns the stored size of each block.
+  absl::StatusOr<std::vector<uint64_t>> WriteMapOutput(int shuffle_id, int map_id, int attempt,
+                                                       const std::vector<std::string>& raw_blocks);
+
+  // Reads, verifies and decodes one block. NotFound if the map output does not exist,
+  // DataLoss if it is corrupt.
+  absl::Status ReadBlock(int shuffle_id, int map_id, int attempt, int reduce_id,
+                         std::string* out) const;
+
+  // Deletes every file of a shuffle.
+  absl::Status RemoveShuffle(int shuffle_id);
+
+  std::string DataPath(int shuffle_id, int map_id, int attempt) const;
+  std::string IndexPath(int shuffle_id, int map_id, int attempt) const;
+  const std::string& root() const { return root_; }
+
+ private:
+  std::string root_;
+  BlockCodec codec_;
+};
+
+}  // namespace centella
+
+#endif  // CENTELLA_EXECUTOR_SHUFFLE_SHUFFLE_STORE_H_

@@ -1,0 +1,35 @@
+#include "executor/task/task_context.h"
+
+#include "absl/strings/str_cat.h"
+#include "executor/shuffle/shuffle_fetcher.h"
+#include "executor/shuffle/shuffle_store.h"
+
+namespace centella {
+
+absl::Status TaskContext::FetchShuffle(
+    int shuffle_id, int reduce_id,
+    absl::FunctionRef<absl::Status(int map_id, std::string_view block)> consume) {
+  for (const v1::ShuffleReadInput& input : task_->shuffle_inputs()) {
+    if (input.shuffle_id() != shuffle_id) continue;
+    return fetcher_->Fetch(input, reduce_id, [&](int map_id, std::string_view block) {
+      metrics_.set_shuffle_bytes_fetched(metrics_.shuffle_bytes_fetched() + block.size());
+      return consume(map_id, block);
+    });
+  }
+  return absl::InternalError(absl::StrCat("task ", task_->task_id(),
+                                          " was launched without the map outputs of shuffle ",
+                                          shuffle_id));
+}
+
+absl::StatusOr<std::vector<uint64_t>> TaskContext::WriteShuffle(
+    int shuffle_id, const std::vector<std::string>& blocks) {
+  auto sizes = store_->WriteMapOutput(shuffle_id, partition(), attempt(), blocks);
+  if (sizes.ok()) {
+    uint64_t total = 0;
+    for (uint64_t s : *sizes) total += s;
+    metrics_.set_shuffle_bytes_written(metrics_.shuffle_bytes_written() + total);
+  }
+  return sizes;
+}
+
+}  // namespace centella

@@ -1,0 +1,75 @@
+#include "executor/task/task_runner.h"
+
+#include <exception>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "executor/shuffle/fetch_failure.h"
+
+namespace centella {
+
+TaskRunner::TaskRunner(ShuffleStore* store, ShuffleFetcher* fetcher, std::string executor_id,
+                       std::string host, std::string shuffle_address)
+    : store_(store),
+      fetcher_(fetcher),
+      executor_id_(std::move(executor_id)),
+      host_(std::move(host)),
+      shuffle_address_(std::move(shuffle_address)) {}
+
+v1::TaskResult TaskRunner::Run(const StageInstance& stage, const v1::TaskDescriptor& task) const {
+  v1::TaskResult result;
+  result.set_task_id(task.task_id());
+  result.set_stage_id(task.stage_id());
+  result.set_stage_attempt(task.stage_attempt());
+  result.set_partition(task.partition());
+  result.set_attempt(task.attempt());
+
+  TaskContext ctx(&task, store_, fetcher_);
+  absl::Time start = absl::Now();
+  absl::StatusOr<TaskOutcome> outcome;
+  try {
+    outcome = stage.runner->Run(ctx, stage.root());
+  } catch (const std::exception& e) {
+    outcome = absl::InternalError(absl::StrCat("user code threw: ", e.what()));
+  } catch (...) {
+    outcome = absl::InternalError("user code threw a non-standard exception");
+  }
+  ctx.metrics().set_run_time_micros(absl::ToInt64Microseconds(absl::Now() - start));
+  *result.mutable_metrics() = ctx.metrics();
+
+  if (!outcome.ok()) {
+    const absl::Status& s = outcome.status();
+    result.set_error_code(static_cast<int>(s.code()));
+    result.set_error_message(std::string(s.message()));
+    if (std::optional<FetchFailureInfo> ff = GetFetchFailure(s)) {
+      result.set_state(v1::TASK_STATE_FETCH_FAILED);
+      v1::FetchFailure* f = result.mutable_fetch_failure();
+      f->set_shuffle_id(ff->shuffle_id);
+      f->set_map_id(ff->map_id);
+      f->set_reduce_id(ff->reduce_id);
+      f->set_shuffle_address(ff->address);
+      f->set_message(std::string(s.message()));
+    } else {
+      result.set_state(v1::TASK_STATE_FAILED);
+    }
+    return result;
+  }
+  result.set_state(v1::TASK_STATE_FINISHED);
+  if (stage.plan.is_shuffle_map()) {
+    v1::MapStatus* ms = result.mutable_map_status();
+    ms->set_shuffle_id(stage.plan.shuffle_id());
+    ms->set_map_id(task.partition());
+    ms->set_map_attempt(task.attempt());
+    ms->set_executor_id(executor_id_);
+    ms->set_host(host_);
+    ms->set_shuffle_address(shuffle_address_);
+    ms->set_epoch(task.epoch());
+    for (uint64_t size : outcome->block_sizes) ms->add_block_sizes(size);
+  } else {
+    result.set_result_size(outcome->value.size());
+    result.set_value(std::move(outcome->value));
+  }
+  return result;
+}
+
+}  // namespace centella

@@ -1,0 +1,38 @@
+// TaskRunner: runs one task attempt of a rebuilt stage and reports its outcome.
+//
+// Failures never escape as exceptions or crashes of the executor: a user function that
+// throws, an unreadable input, a failed shuffle fetch — each becomes a TaskResult with
+// the state and the task's own error message.
+#ifndef CENTELLA_EXECUTOR_TASK_TASK_RUNNER_H_
+#define CENTELLA_EXECUTOR_TASK_TASK_RUNNER_H_
+
+#include <string>
+
+#include "executor/shuffle/shuffle_fetcher.h"
+#include "executor/shuffle/shuffle_store.h"
+#include "executor/task/stage_instance.h"
+#include "task.pb.h"
+
+namespace centella {
+
+class TaskRunner {
+ public:
+  // `store` and `fetcher` must outlive the runner. `executor_id`/`address` are recorded
+  // in the map statuses so reducers know where to fetch from.
+  TaskRunner(ShuffleStore* store, ShuffleFetcher* fetcher, std::string executor_id,
+             std::string host, std::string shuffle_address);
+
+  // Thread-safe; tasks of any stages may run concurrently.
+  v1::TaskResult Run(const StageInstance& stage, const v1::TaskDescriptor& task) const;
+
+ private:
+  ShuffleStore* store_;
+  ShuffleFetcher* fetcher_;
+  std::string executor_id_;
+  std::string host_;
+  std::string shuffle_address_;
+};
+
+}  // namespace centella
+
+#endif  // CENTELLA_EXECUTOR_TASK_TASK_RUNNER_H_

@@ -1,0 +1,52 @@
+// centella-submit: runs a Centella job.
+//
+// With a local master the job runs right here: centella-submit validates the options,
+// then replaces itself (execv) with the job, passing master, name and configuration
+// through the environment Context::FromEnvironment reads.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "common/config/conf.h"
+#include "tools/submit/submit_options.h"
+
+int main(int argc, char** argv) {
+  absl::StatusOr<centella::SubmitOptions> options = centella::ParseSubmitOptions(argc, argv);
+  if (!options.ok()) {
+    if (options.status().code() == absl::StatusCode::kCancelled) {
+      std::printf("%s", std::string(options.status().message()).c_str());
+      return 0;
+    }
+    std::fprintf(stderr, "centella-submit: %s\n", std::string(options.status().message()).c_str());
+    return 2;
+  }
+  if (options->master.kind == centella::MasterUrl::Kind::kCluster) {
+    std::fprintf(stderr,
+                 "centella-submit: master %s: this version of Centella runs jobs in local mode "
+                 "only; use --master local[N]\n",
+                 options->master.text.c_str());
+    return 2;
+  }
+  if (::access(options->program.c_str(), X_OK) != 0) {
+    std::fprintf(stderr, "centella-submit: cannot run program %s: %s\n",
+                 options->program.c_str(), std::strerror(errno));
+    return 2;
+  }
+  ::setenv("CENTELLA_MASTER", options->master.text.c_str(), 1);
+  ::setenv("CENTELLA_APP_NAME", options->app_name.c_str(), 1);
+  ::setenv(centella::kConfEnvVar, options->conf.Serialize().c_str(), 1);
+
+  std::vector<char*> args;
+  args.push_back(options->program.data());
+  for (std::string& a : options->program_args) args.push_back(a.data());
+  args.push_back(nullptr);
+  ::execv(options->program.c_str(), args.data());
+  std::fprintf(stderr, "centella-submit: cannot run program %s: %s\n", options->program.c_str(),
+               std::strerror(errno));
+  return 2;
+}
