@@ -19,7 +19,7 @@ function(centella_add_test name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest_main GTest::gmock)
   target_compile_options(${name} PRIVATE -Wall -Wextra -Wno-unused-parameter)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
-    PROPERTIES ENVIRONMENT "CENTELLA_BIN_DIR=${PROJECT_BINARY_DIR}/bin;CENTELLA_EXAMPLES_DIR=${PROJECT_BINARY_DIR}/examples")
+    PROPERTIES ENVIRONMENT "CENTELLA_BUILD_DIR=${PROJECT_BINARY_DIR}")
 endfunction()
 
 # centella_add_job(NAME SRCS ...)

@@ -100,7 +100,8 @@ absl::StatusOr<CorpusStats> CorpusGenerator::Generate(
   CorpusStats stats;
   uint64_t flushed = 0;
   while (flushed + static_cast<uint64_t>(out - begin) < options_.target_bytes) {
-    const int words = options_.min_words_per_line + static_cast<int>(random.Below(word_count_choices));
+    const int words =
+        options_.min_words_per_line + static_cast<int>(random.Below(word_count_choices));
     for (int i = 0; i < words; ++i) {
       const char* slot = vocabulary_.Slot(sampler_.Sample(random.Next()));
       std::memcpy(out, slot, Vocabulary::kSlotSize);

@@ -115,27 +115,22 @@ TEST(CorpusGeneratorTest, RejectsBadOptions) {
   CorpusOptions options = SmallOptions();
   options.min_words_per_line = 6;
   options.max_words_per_line = 5;
-  EXPECT_EQ(CorpusGenerator::Create(options).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CorpusGenerator::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
   options = SmallOptions();
   options.min_words_per_line = 0;
-  EXPECT_EQ(CorpusGenerator::Create(options).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CorpusGenerator::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
   options = SmallOptions();
   options.zipf_s = 0;
-  EXPECT_EQ(CorpusGenerator::Create(options).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CorpusGenerator::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
   options = SmallOptions();
   options.distinct_words = 0;
-  EXPECT_EQ(CorpusGenerator::Create(options).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CorpusGenerator::Create(options).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(CorpusGeneratorTest, WriteFileMatchesGenerate) {
   const char* tmp = std::getenv("TEST_TMPDIR");
-  const std::string path =
-      std::string(tmp != nullptr ? tmp : "/tmp") + "/gen_corpus_test_" +
-      std::to_string(::getpid()) + ".txt";
+  const std::string path = std::string(tmp != nullptr ? tmp : "/tmp") + "/gen_corpus_test_" +
+                           std::to_string(::getpid()) + ".txt";
   absl::StatusOr<CorpusGenerator> generator = CorpusGenerator::Create(SmallOptions());
   ASSERT_TRUE(generator.ok());
   absl::StatusOr<CorpusStats> stats = generator->WriteFile(path);

@@ -4,11 +4,13 @@
 //
 // Exit codes: 0 success, 1 I/O error, 2 inconsistent flags (e.g. --min-words > --max-words),
 // CLI11's own non-zero codes for malformed flags.
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <iostream>
 #include <string>
+#include <system_error>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
@@ -49,7 +51,9 @@ int main(int argc, char** argv) {
       ->check(
           [](const std::string& value) -> std::string {
             double s = 0;
-            return CLI::detail::lexical_cast(value, s) && s > 0 && std::isfinite(s)
+            const char* end = value.data() + value.size();
+            const auto [parsed_end, error] = std::from_chars(value.data(), end, s);
+            return error == std::errc() && parsed_end == end && s > 0 && std::isfinite(s)
                        ? ""
                        : "must be a number > 0";
           },
@@ -78,8 +82,7 @@ int main(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!quiet) {
     std::cerr << "centella-gen-corpus: wrote " << stats->bytes << " bytes, " << stats->lines
-              << " lines, " << stats->words << " words to " << out << " in " << seconds
-              << " s\n";
+              << " lines, " << stats->words << " words to " << out << " in " << seconds << " s\n";
   }
   return 0;
 }

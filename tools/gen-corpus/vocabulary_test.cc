@@ -31,7 +31,8 @@ TEST(VocabularyTest, SurvivesManyCollisionsOnShortWords) {
   absl::StatusOr<Vocabulary> vocabulary = Vocabulary::Generate(400'000, 1);
   ASSERT_TRUE(vocabulary.ok());
   absl::flat_hash_set<std::string_view> seen;
-  for (size_t i = 0; i < vocabulary->size(); ++i) ASSERT_TRUE(seen.insert(vocabulary->word(i)).second);
+  for (size_t i = 0; i < vocabulary->size(); ++i)
+    ASSERT_TRUE(seen.insert(vocabulary->word(i)).second);
 }
 
 TEST(VocabularyTest, SameSeedSameWordsOtherSeedOtherWords) {

@@ -25,8 +25,7 @@ class ZipfSampler {
   // Maps 64 uniform random bits to a 0-based rank index (0 is the most frequent).
   uint32_t Sample(uint64_t random_bits) const {
     // High half picks a bucket (multiply-shift, no division); low half is the biased coin.
-    const uint32_t bucket =
-        static_cast<uint32_t>(((random_bits >> 32) * buckets_.size()) >> 32);
+    const uint32_t bucket = static_cast<uint32_t>(((random_bits >> 32) * buckets_.size()) >> 32);
     const Bucket& b = buckets_[bucket];
     return static_cast<uint32_t>(random_bits) < b.keep_threshold ? bucket : b.alias;
   }

@@ -24,7 +24,10 @@ absl::StatusOr<SubmitOptions> ParseSubmitOptions(int argc, const char* const* ar
   app.add_option("--master", master, "local, local[N], local[*] or centella://host:port");
   app.add_option("--deploy-mode", deploy_mode, "client (driver here) or cluster");
   app.add_option("--name", name, "application name (default: the program's file name)");
-  app.add_option("--conf", confs, "a setting key=value (repeatable)");
+  app.add_option("--conf", confs, "a setting key=value (repeatable)")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--properties-file", properties_file, "a file of settings");
   app.add_option("--executor-cores", executor_cores, "cores per executor");
   app.add_option("--executor-memory", executor_memory, "memory per executor, e.g. 2g");
@@ -78,6 +81,10 @@ absl::StatusOr<SubmitOptions> ParseSubmitOptions(int argc, const char* const* ar
   if (rest.empty()) {
     return absl::InvalidArgumentError("no PROGRAM given (usage: centella-submit [options] "
                                       "PROGRAM [ARGS...]; --help lists the options)");
+  }
+  if (rest[0].size() > 1 && rest[0][0] == '-') {
+    return absl::InvalidArgumentError(absl::StrCat("unknown option ", rest[0],
+                                                   " (--help lists the options)"));
   }
   options.program = rest[0];
   options.program_args.assign(rest.begin() + 1, rest.end());
