@@ -21,6 +21,10 @@
 
 #include "common/serde/serde.h"
 
+// Inlined: hashing short keys is on the hot path of every shuffle and combine.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 namespace centella {
 
 namespace hash_internal {
@@ -36,7 +40,7 @@ inline uint64_t Mix(uint64_t x) {
 inline uint64_t Combine(uint64_t seed, uint64_t h) {
   return Mix(seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2)));
 }
-uint64_t HashBytes(const void* data, size_t n);  // XXH3-64, seed 0
+inline uint64_t HashBytes(const void* data, size_t n) { return XXH3_64bits(data, n); }
 }  // namespace hash_internal
 
 template <class T, class Enable = void>

@@ -14,6 +14,7 @@
 #include "common/serde/serde.h"
 #include "common/serde/stable_hash.h"
 #include "driver/rdd/aggregation.h"
+#include "driver/rdd/combine_table.h"
 #include "driver/rdd/plan_state.h"
 #include "driver/rdd/run_pipeline.h"
 #include "executor/task/stage_runner.h"
@@ -67,18 +68,17 @@ class ShuffleMapRunner final
 
     absl::Status s;
     if constexpr (Agg::kMapSideCombine) {
-      absl::flat_hash_map<K, typename Agg::Combined, StableHashFunctor<K>> combined;
+      CombineTable<Agg> combined(&agg_);
       auto sink = [&](auto&& kv) {
-        auto it = combined.find(kv.first);
-        if (it == combined.end()) {
-          combined.emplace(std::move(kv.first), agg_.CreateCombiner(std::move(kv.second)));
+        if constexpr (std::is_const_v<std::remove_reference_t<decltype(kv)>>) {
+          combined.AddValue(K(kv.first), V(kv.second));
         } else {
-          agg_.MergeValue(it->second, std::move(kv.second));
+          combined.AddValue(std::move(kv.first), std::move(kv.second));
         }
       };
       s = RunPipeline(ctx, root, ctx.partition(), pipe_, sink, [] { return false; });
       if (!s.ok()) return s;
-      for (const auto& [k, c] : combined) write(k, c);
+      for (const auto& [k, c] : combined.Finish()) write(k, c);
     } else {
       auto sink = [&](auto&& kv) { write(kv.first, kv.second); };
       s = RunPipeline(ctx, root, ctx.partition(), pipe_, sink, [] { return false; });

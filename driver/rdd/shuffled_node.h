@@ -15,6 +15,7 @@
 #include "common/serde/stable_hash.h"
 #include "driver/dag/shuffle_dependency.h"
 #include "driver/rdd/aggregation.h"
+#include "driver/rdd/combine_table.h"
 #include "driver/rdd/plan_state.h"
 #include "driver/rdd/run_pipeline.h"
 #include "executor/shuffle/fetch_failure.h"
@@ -55,7 +56,7 @@ class ShuffledNode final
   }
 
   absl::Status Compute(TaskContext& ctx, int partition, BatchSink<Out>& out) const override {
-    absl::flat_hash_map<K, C, StableHashFunctor<K>> table;
+    CombineTable<Agg> table(&agg_);
     absl::Status s = ctx.FetchShuffle(
         shuffle_id_, partition, [&](int map_id, std::string_view block) -> absl::Status {
           ByteReader r(block);
@@ -64,21 +65,11 @@ class ShuffledNode final
             if constexpr (Agg::kMapSideCombine) {
               C c;
               if (!Deserialize(r, &k) || !Deserialize(r, &c)) break;
-              auto it = table.find(k);
-              if (it == table.end()) {
-                table.emplace(std::move(k), std::move(c));
-              } else {
-                agg_.MergeCombiners(it->second, std::move(c));
-              }
+              table.AddCombiner(std::move(k), std::move(c));
             } else {
               V v;
               if (!Deserialize(r, &k) || !Deserialize(r, &v)) break;
-              auto it = table.find(k);
-              if (it == table.end()) {
-                table.emplace(std::move(k), agg_.CreateCombiner(std::move(v)));
-              } else {
-                agg_.MergeValue(it->second, std::move(v));
-              }
+              table.AddValue(std::move(k), std::move(v));
             }
           }
           if (!r.ok()) {
@@ -87,9 +78,10 @@ class ShuffledNode final
           return absl::OkStatus();
         });
     if (!s.ok()) return s;
+    auto& map = table.Finish();
     std::vector<Out> buffer;
-    buffer.reserve(std::min(table.size(), kBatchSize));
-    for (auto it = table.begin(); it != table.end(); ++it) {
+    buffer.reserve(std::min(map.size(), kBatchSize));
+    for (auto it = map.begin(); it != map.end(); ++it) {
       buffer.emplace_back(std::move(const_cast<K&>(it->first)), std::move(it->second));
       if (buffer.size() >= kBatchSize && !FlushBatch(buffer, out)) return absl::OkStatus();
     }
