@@ -22,8 +22,11 @@ class ThreadPool {
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
-  // Thread-safe. Work posted after destruction began is dropped.
+  // Thread-safe. Work posted after Shutdown() began is dropped.
   void Schedule(absl::AnyInvocable<void()> fn);
+  // Runs what is queued, then joins the threads. Idempotent; the destructor calls it.
+  // Must not be called from a pool thread.
+  void Shutdown();
   int size() const { return static_cast<int>(threads_.size()); }
 
  private:

@@ -113,6 +113,9 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
 }
 
 Context::~Context() {
+  // Task threads first, so no result is delivered to a scheduler being destroyed; then the
+  // scheduler (its loop may still call into the stopped backend); then the backend.
+  if (backend_) backend_->Shutdown();
   scheduler_.reset();
   backend_.reset();
   if (!local_dir_.empty()) {

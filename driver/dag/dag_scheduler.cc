@@ -32,10 +32,7 @@ DagScheduler::DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options
   });
 }
 
-DagScheduler::~DagScheduler() {
-  backend_->SetResultCallback([](v1::TaskResult) {});
-  loop_.reset();
-}
+DagScheduler::~DagScheduler() { loop_.reset(); }
 
 absl::StatusOr<std::vector<std::string>> DagScheduler::RunJob(
     std::shared_ptr<NodeBase> root, std::shared_ptr<StageRunner> runner,

@@ -37,7 +37,8 @@ struct DagSchedulerOptions {
 
 class DagScheduler {
  public:
-  // `backend` must outlive the scheduler.
+  // `backend` must outlive the scheduler and stop delivering results (e.g.
+  // LocalBackend::Shutdown) before the scheduler is destroyed.
   DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options);
   ~DagScheduler();
 

@@ -9,7 +9,7 @@ LocalBackend::LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec 
       runner_(&store_, &fetcher_, kExecutorId, "localhost", ""),
       pool_(std::make_unique<ThreadPool>(num_threads, "task")) {}
 
-LocalBackend::~LocalBackend() { pool_.reset(); }
+LocalBackend::~LocalBackend() { pool_->Shutdown(); }
 
 std::vector<ExecutorSlots> LocalBackend::Executors() const {
   return {ExecutorSlots{kExecutorId, "localhost", num_threads_}};

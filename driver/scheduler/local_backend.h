@@ -33,6 +33,10 @@ class LocalBackend : public ExecutorBackend {
                   v1::TaskDescriptor task) override;
   void RemoveStage(int stage_id) override;
 
+  // Finishes queued tasks and joins the task threads; later launches are dropped. Call
+  // before destroying the scheduler that receives the results.
+  void Shutdown() { pool_->Shutdown(); }
+
   ShuffleStore& shuffle_store() { return store_; }
 
  private:
