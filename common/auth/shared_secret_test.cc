@@ -1,0 +1,124 @@
+// Authentication over a real gRPC server on a loopback port.
+#include "common/auth/shared_secret.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/rpc/rpc_server.h"
+#include "gtest/gtest.h"
+#include "shuffle.grpc.pb.h"
+
+namespace centella {
+namespace {
+
+// A service whose one method answers only authenticated callers.
+class GuardedService : public v1::ShuffleService::Service {
+ public:
+  explicit GuardedService(const SharedSecret* secret) : secret_(secret) {}
+  grpc::Status GetShuffleStatus(grpc::ServerContext* ctx, const v1::GetShuffleStatusRequest*,
+                                v1::GetShuffleStatusResponse* resp) override {
+    if (grpc::Status s = secret_->Check(*ctx); !s.ok()) return s;
+    resp->set_total_bytes(42);
+    return grpc::Status::OK;
+  }
+
+ private:
+  const SharedSecret* secret_;
+};
+
+grpc::Status Call(const std::shared_ptr<grpc::Channel>& channel) {
+  auto stub = v1::ShuffleService::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1::GetShuffleStatusRequest req;
+  v1::GetShuffleStatusResponse resp;
+  grpc::Status s = stub->GetShuffleStatus(&ctx, req, &resp);
+  if (s.ok()) EXPECT_EQ(resp.total_bytes(), 42);
+  return s;
+}
+
+TEST(SharedSecretTest, OnlyCallsCarryingTheSecretAreServed) {
+  SharedSecret server_secret = SharedSecret::FromValue("s3cret");
+  GuardedService service(&server_secret);
+  RpcServerOptions options;
+  options.bind_host = "127.0.0.1";
+  auto server = RpcServer::Start(options, {&service});
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string address = (*server)->address();
+  EXPECT_GT((*server)->port(), 0);
+
+  EXPECT_TRUE(Call(SharedSecret::FromValue("s3cret").Connect(address)).ok());
+
+  grpc::Status wrong = Call(SharedSecret::FromValue("guess").Connect(address));
+  EXPECT_EQ(wrong.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(wrong.error_message(), "wrong shared secret");
+
+  grpc::Status none = Call(SharedSecret::Insecure().Connect(address));
+  EXPECT_EQ(none.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_NE(none.error_message().find("no shared secret"), std::string::npos);
+}
+
+TEST(SharedSecretTest, InsecureServersServeEveryone) {
+  SharedSecret off = SharedSecret::Insecure();
+  GuardedService service(&off);
+  RpcServerOptions options;
+  options.bind_host = "127.0.0.1";
+  auto server = RpcServer::Start(options, {&service});
+  ASSERT_TRUE(server.ok());
+  EXPECT_TRUE(Call(SharedSecret::Insecure().Connect((*server)->address())).ok());
+}
+
+TEST(SharedSecretTest, LoadingNamesWhatIsWrong) {
+  ::unsetenv(kSecretFileEnvVar);
+  auto none = SharedSecret::Load("", false, "test");
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(none.status().message().find("--secret-file"), absl::string_view::npos);
+  EXPECT_TRUE(SharedSecret::Load("", true, "test")->insecure());
+
+  auto missing = SharedSecret::Load("/nonexistent/secret", false, "test");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find("/nonexistent/secret"), absl::string_view::npos);
+
+  std::string path = ::testing::TempDir() + "/secret-" + std::to_string(::getpid());
+  std::ofstream(path) << "  \n";
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::owner_write);
+  EXPECT_EQ(SharedSecret::Load(path, false, "test").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  std::ofstream(path) << "abc123\n";
+  auto loaded = SharedSecret::Load(path, false, "test");
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->AuthorizationValue(), "Bearer abc123");
+  ::setenv(kSecretFileEnvVar, path.c_str(), 1);
+  EXPECT_EQ(SharedSecret::Load("", false, "test")->AuthorizationValue(), "Bearer abc123");
+  ::unsetenv(kSecretFileEnvVar);
+  std::filesystem::remove(path);
+}
+
+TEST(RpcServerTest, AddressFileHoldsTheBoundAddress) {
+  SharedSecret off = SharedSecret::Insecure();
+  GuardedService service(&off);
+  RpcServerOptions options;
+  options.bind_host = "127.0.0.1";
+  options.address_file = ::testing::TempDir() + "/addr-" + std::to_string(::getpid());
+  auto server = RpcServer::Start(options, {&service});
+  ASSERT_TRUE(server.ok());
+  std::ifstream in(options.address_file);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, (*server)->address());
+  EXPECT_EQ(line, "127.0.0.1:" + std::to_string((*server)->port()));
+
+  // A second server on the same fixed port is refused with the port named.
+  RpcServerOptions clash = options;
+  clash.address_file.clear();
+  clash.port = (*server)->port();
+  auto second = RpcServer::Start(clash, {});
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  std::filesystem::remove(options.address_file);
+}
+
+}  // namespace
+}  // namespace centella
