@@ -13,7 +13,11 @@
 #include "driver/dag/dag_scheduler.h"
 #include "driver/api/rdd.h"
 #include "driver/rdd/text_file_node.h"
+#include "common/auth/shared_secret.h"
+#include "common/rpc/rpc_server.h"
+#include "driver/cluster/cluster_backend.h"
 #include "driver/scheduler/local_backend.h"
+#include "executor/process/executor_process.h"
 
 namespace centella {
 namespace {
@@ -34,6 +38,13 @@ const ConfEntry<std::string> kLocalDir{
     "Scratch directory for shuffle files and spills (default: $TMPDIR or /tmp)."};
 const ConfEntry<std::string> kShuffleCodec{
     "centella.shuffle.compress.codec", "lz4", "Codec of shuffle blocks: lz4 or none."};
+const ConfEntry<std::string> kSecretFile{
+    "centella.secretFile", "",
+    "File holding the cluster's shared secret (default: $CENTELLA_SECRET_FILE)."};
+const ConfEntry<bool> kInsecure{
+    "centella.insecure", false, "Talk to the cluster without a shared secret."};
+const ConfEntry<std::string> kDriverHost{
+    "centella.driver.host", "", "Host name executors use to reach the driver."};
 const ConfEntry<int64_t> kMaxTaskFailures{
     "centella.task.maxFailures", 0,
     "Failures of one task before its job is aborted; 0 means 1 in local mode (as Spark's "
@@ -43,6 +54,7 @@ const ConfEntry<int64_t> kMaxTaskFailures{
 
 absl::StatusOr<std::unique_ptr<Context>> Context::FromEnvironment(
     std::string_view default_app_name) {
+  if (IsExecutorProcess()) RunExecutorProcessAndExit();
   ContextOptions options;
   options.app_name = std::string(default_app_name);
   if (const char* m = std::getenv("CENTELLA_MASTER"); m != nullptr && *m != '\0') {
@@ -64,19 +76,17 @@ absl::StatusOr<std::unique_ptr<Context>> Context::FromEnvironment(
 
 absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options) {
   ASSIGN_OR_RETURN(MasterUrl master, ParseMasterUrl(options.master));
-  if (master.kind == MasterUrl::Kind::kCluster) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "master ", master.text, ": this version of Centella runs jobs in local mode only; use "
-        "--master local[N]"));
-  }
   std::unique_ptr<Context> ctx(new Context());
   ctx->master_ = master;
   ctx->app_name_ = options.app_name;
   ctx->conf_ = std::move(options.conf);
-  ctx->app_id_ = absl::StrCat("local-", absl::ToUnixMillis(absl::Now()));
+  ctx->app_id_ = absl::StrCat("local-", absl::ToUnixMillis(absl::Now()));  // cluster: below
 
   ASSIGN_OR_RETURN(int64_t parallelism, ctx->conf_.Get(kDefaultParallelism));
-  ctx->default_parallelism_ = parallelism > 0 ? static_cast<int>(parallelism) : master.threads;
+  ASSIGN_OR_RETURN(int64_t max_cores, ctx->conf_.GetInt("centella.cores.max", 0));
+  int slots = master.kind == MasterUrl::Kind::kLocal ? master.threads
+                                                     : std::max<int>(2, max_cores);
+  ctx->default_parallelism_ = parallelism > 0 ? static_cast<int>(parallelism) : slots;
   ASSIGN_OR_RETURN(ByteSize max_bytes, ctx->conf_.Get(kMaxPartitionBytes));
   if (max_bytes.bytes <= 0) {
     return absl::InvalidArgumentError(
@@ -86,7 +96,7 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
   ASSIGN_OR_RETURN(std::string codec_name, ctx->conf_.Get(kShuffleCodec));
   ASSIGN_OR_RETURN(BlockCodec codec, ParseBlockCodec(codec_name));
   ASSIGN_OR_RETURN(int64_t max_failures, ctx->conf_.Get(kMaxTaskFailures));
-  if (max_failures <= 0) max_failures = 1;
+  if (max_failures <= 0) max_failures = master.kind == MasterUrl::Kind::kLocal ? 1 : 4;
 
   ASSIGN_OR_RETURN(std::string base, ctx->conf_.Get(kLocalDir));
   if (base.empty()) {
@@ -101,8 +111,27 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
   }
   ctx->local_dir_ = templ;
 
-  ctx->backend_ = std::make_unique<LocalBackend>(master.threads,
-                                                 absl::StrCat(ctx->local_dir_, "/shuffle"), codec);
+  if (master.kind == MasterUrl::Kind::kLocal) {
+    ctx->backend_ = std::make_unique<LocalBackend>(
+        master.threads, absl::StrCat(ctx->local_dir_, "/shuffle"), codec);
+  } else {
+    ASSIGN_OR_RETURN(std::string secret_file, ctx->conf_.Get(kSecretFile));
+    ASSIGN_OR_RETURN(bool insecure, ctx->conf_.Get(kInsecure));
+    if (const char* e = std::getenv("CENTELLA_INSECURE"); e != nullptr && std::string(e) == "1") {
+      insecure = true;
+    }
+    ASSIGN_OR_RETURN(SharedSecret secret, SharedSecret::Load(secret_file, insecure, "driver"));
+    ctx->secret_ = std::make_unique<SharedSecret>(std::move(secret));
+    ClusterBackendOptions cluster;
+    cluster.manager_address = absl::StrCat(master.host, ":", master.port);
+    cluster.app_name = ctx->app_name_;
+    cluster.conf = ctx->conf_;
+    ASSIGN_OR_RETURN(cluster.advertise_host, ctx->conf_.Get(kDriverHost));
+    if (cluster.advertise_host.empty()) cluster.advertise_host = LocalHostName();
+    ASSIGN_OR_RETURN(auto backend, ClusterBackend::Start(std::move(cluster), ctx->secret_.get()));
+    ctx->app_id_ = backend->app_id();
+    ctx->backend_ = std::move(backend);
+  }
   ctx->scheduler_ = std::make_unique<DagScheduler>(
       ctx->backend_.get(),
       DagSchedulerOptions{ctx->app_id_, static_cast<int>(max_failures), /*max_stage_attempts=*/4,
@@ -134,7 +163,9 @@ Rdd<std::string, Pipeline<std::string>> Context::text_file(const std::string& pa
                                                           int min_partitions) {
   absl::Status status;
   std::vector<FileSplit> splits;
-  absl::StatusOr<std::vector<std::string>> files = ListInputFiles(path);
+  // Absolute, because executors resolve the paths in their own working directories.
+  absl::StatusOr<std::vector<std::string>> files =
+      ListInputFiles(std::filesystem::absolute(path).lexically_normal().string());
   if (!files.ok()) {
     status = files.status();
   } else {

@@ -12,6 +12,10 @@
 // directly runs on local[*]. The context owns the schedulers and the executor backend;
 // destroying it waits for running work and removes its scratch directories.
 //
+// On a cluster the same binary is started by executor daemons as an executor
+// (CENTELLA_ROLE=executor): FromEnvironment then runs the executor and never returns to
+// the job's main(), which is why it must be the first thing main() does.
+//
 // Thread safety: RDDs may be built and actions run from several threads at once.
 #ifndef CENTELLA_DRIVER_API_CONTEXT_H_
 #define CENTELLA_DRIVER_API_CONTEXT_H_
@@ -35,7 +39,8 @@ class Rdd;
 
 class DagScheduler;
 class SchedulerListener;
-class LocalBackend;
+class ExecutorBackend;
+class SharedSecret;
 
 struct ContextOptions {
   std::string master = "local[*]";
@@ -100,7 +105,8 @@ class Context {
   std::string local_dir_;
   std::atomic<int> next_rdd_id_{0};
   std::atomic<int> next_shuffle_id_{0};
-  std::unique_ptr<LocalBackend> backend_;
+  std::unique_ptr<SharedSecret> secret_;  // cluster mode: outlives the backend
+  std::unique_ptr<ExecutorBackend> backend_;
   std::unique_ptr<DagScheduler> scheduler_;
 };
 

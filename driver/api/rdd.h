@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <numeric>
 #include <string>
@@ -216,12 +217,14 @@ class Rdd {
   // text_format.h), then an empty dir/_SUCCESS. AlreadyExists if `dir` exists.
   absl::Status save_as_text_file(const std::string& dir) const {
     RETURN_IF_ERROR(LineageStatus(*node_));  // a bad input must not leave an empty `dir`
-    RETURN_IF_ERROR(ctx_->PrepareOutputDir(dir));
+    // Absolute: executors run in their own working directories.
+    const std::string path = std::filesystem::absolute(dir).lexically_normal().string();
+    RETURN_IF_ERROR(ctx_->PrepareOutputDir(path));
     SaveTextAction<T> action;
-    action.dir = dir;
+    action.dir = path;
     absl::StatusOr<std::vector<std::string>> r =
         RunAction(std::move(action), AllPartitions(), "save_as_text_file");
-    RETURN_IF_ERROR(ctx_->FinishOutputDir(dir, r.ok()));
+    RETURN_IF_ERROR(ctx_->FinishOutputDir(path, r.ok()));
     return r.status();
   }
 

@@ -25,6 +25,9 @@ DagScheduler::DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options
       backend_(backend),
       task_scheduler_(backend, options_.max_task_failures),
       loop_(std::make_unique<EventLoop>("dag-scheduler")) {
+  backend_->SetExecutorsChangedCallback([this] {
+    loop_->Post([this] { task_scheduler_.Revive(); });
+  });
   backend_->SetResultCallback([this](v1::TaskResult result) {
     loop_->Post([this, result = std::move(result)]() mutable {
       HandleTaskResult(std::move(result));
@@ -215,6 +218,10 @@ void DagScheduler::HandleTaskResult(v1::TaskResult result) {
     }
     case TaskScheduler::Verdict::kFetchFailed:
       HandleFetchFailure(stage, result);
+      return;
+    case TaskScheduler::Verdict::kResubmitted:
+      Log()->warn("Task {} of stage {} will run again: {}", result.task_id(), stage->id,
+                  result.error_message());
       return;
     case TaskScheduler::Verdict::kRetrying:
       Log()->warn("Task {} of stage {} failed, retrying: {}", result.task_id(), stage->id,

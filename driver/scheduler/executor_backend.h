@@ -28,15 +28,23 @@ class ExecutorBackend {
 
   virtual ~ExecutorBackend() = default;
   virtual void SetResultCallback(ResultCallback callback) = 0;
+  // Called (from any thread) when executors join or leave, so waiting tasks can be
+  // offered the new slots. Optional: a backend whose executors never change ignores it.
+  virtual void SetExecutorsChangedCallback(std::function<void()> callback) {}
   // Executors currently available and their task slots.
   virtual std::vector<ExecutorSlots> Executors() const = 0;
   // Starts `task` of `plan` on `executor_id`. Returns immediately; the outcome arrives
-  // through the result callback, exactly once per launch.
+  // through the result callback, exactly once per launch. A task whose executor is lost
+  // before it finishes gets a KILLED result whose message names the executor; it is
+  // retried without counting as a failure of the task.
   virtual void LaunchTask(const std::string& executor_id,
                           std::shared_ptr<const v1::StagePlan> plan,
                           v1::TaskDescriptor task) = 0;
   // The stage's tasks are all done: executors may drop its rebuilt plan.
   virtual void RemoveStage(int stage_id) = 0;
+  // Stops running tasks and delivering results, and releases the executors. Call before
+  // destroying the scheduler that receives the results. Idempotent.
+  virtual void Shutdown() = 0;
 };
 
 }  // namespace centella

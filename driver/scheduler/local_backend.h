@@ -35,7 +35,7 @@ class LocalBackend : public ExecutorBackend {
 
   // Finishes queued tasks and joins the task threads; later launches are dropped. Call
   // before destroying the scheduler that receives the results.
-  void Shutdown() { pool_->Shutdown(); }
+  void Shutdown() override { pool_->Shutdown(); }
 
   ShuffleStore& shuffle_store() { return store_; }
 

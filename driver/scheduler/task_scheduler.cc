@@ -45,6 +45,10 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
     verdict = Verdict::kFinished;
   } else if (result.state() == v1::TASK_STATE_FETCH_FAILED) {
     verdict = Verdict::kFetchFailed;
+  } else if (result.state() == v1::TASK_STATE_KILLED) {
+    // Not the task's fault: its executor went away. Spark does not count these either.
+    queue_.push_back(std::move(pending));
+    verdict = Verdict::kResubmitted;
   } else if (++failures_[{result.stage_id(), result.partition()}] >= max_task_failures_) {
     verdict = Verdict::kGaveUp;
   } else {

@@ -32,6 +32,7 @@ class TaskScheduler {
     kFinished,     // the task succeeded
     kFetchFailed,  // the task could not read a shuffle block
     kRetrying,     // the task failed and was queued again
+    kResubmitted,  // its executor was lost; queued again without counting a failure
     kGaveUp,       // the task failed max_task_failures times
     kIgnored,      // a result for a cancelled stage attempt or an unknown task
   };
@@ -40,6 +41,9 @@ class TaskScheduler {
 
   // Drops queued tasks of `stage_id` and ignores results of its running ones.
   void CancelStage(int stage_id);
+
+  // Offers free slots (e.g. of executors that just joined) to queued tasks.
+  void Revive() { LaunchReady(); }
 
   int running() const { return static_cast<int>(running_.size()); }
   int queued() const { return static_cast<int>(queue_.size()); }

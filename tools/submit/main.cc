@@ -1,6 +1,6 @@
 // centella-submit: runs a Centella job.
 //
-// With a local master the job runs right here: centella-submit validates the options,
+// In client mode (any master) the driver runs right here: centella-submit validates the options,
 // then replaces itself (execv) with the job, passing master, name and configuration
 // through the environment Context::FromEnvironment reads.
 #include <unistd.h>
@@ -25,11 +25,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "centella-submit: %s\n", std::string(options.status().message()).c_str());
     return 2;
   }
-  if (options->master.kind == centella::MasterUrl::Kind::kCluster) {
+  if (options->deploy_mode == "cluster") {
     std::fprintf(stderr,
-                 "centella-submit: master %s: this version of Centella runs jobs in local mode "
-                 "only; use --master local[N]\n",
-                 options->master.text.c_str());
+                 "centella-submit: --deploy-mode cluster is not available in this build; the "
+                 "driver runs here with --deploy-mode client\n");
     return 2;
   }
   if (::access(options->program.c_str(), X_OK) != 0) {
@@ -40,6 +39,10 @@ int main(int argc, char** argv) {
   ::setenv("CENTELLA_MASTER", options->master.text.c_str(), 1);
   ::setenv("CENTELLA_APP_NAME", options->app_name.c_str(), 1);
   ::setenv(centella::kConfEnvVar, options->conf.Serialize().c_str(), 1);
+  if (!options->secret_file.empty()) {
+    ::setenv("CENTELLA_SECRET_FILE", options->secret_file.c_str(), 1);
+  }
+  if (options->insecure) ::setenv("CENTELLA_INSECURE", "1", 1);
 
   std::vector<char*> args;
   args.push_back(options->program.data());

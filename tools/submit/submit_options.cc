@@ -33,6 +33,11 @@ absl::StatusOr<SubmitOptions> ParseSubmitOptions(int argc, const char* const* ar
   app.add_option("--executor-memory", executor_memory, "memory per executor, e.g. 2g");
   app.add_option("--total-executor-cores", total_cores, "cores for the whole application");
   app.add_flag("--supervise", supervise, "restart a cluster-mode driver that fails");
+  std::string secret_file;
+  bool insecure = false;
+  app.add_option("--secret-file", secret_file,
+                 "the cluster's shared secret (default: $CENTELLA_SECRET_FILE)");
+  app.add_flag("--insecure", insecure, "talk to the cluster without a shared secret");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -55,6 +60,10 @@ absl::StatusOr<SubmitOptions> ParseSubmitOptions(int argc, const char* const* ar
     return absl::InvalidArgumentError("--supervise applies only to --deploy-mode cluster");
   }
   options.deploy_mode = deploy_mode;
+  options.insecure = insecure;
+  if (!secret_file.empty()) {
+    options.secret_file = std::filesystem::absolute(secret_file).string();
+  }
   options.supervise = supervise;
   if (!properties_file.empty()) RETURN_IF_ERROR(options.conf.LoadPropertiesFile(properties_file));
   for (const std::string& c : confs) RETURN_IF_ERROR(options.conf.SetFromArg(c));

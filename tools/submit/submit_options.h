@@ -3,6 +3,7 @@
 //   centella-submit [--master URL] [--deploy-mode client|cluster] [--name NAME]
 //                   [--conf k=v]... [--properties-file FILE] [--executor-cores N]
 //                   [--executor-memory SIZE] [--total-executor-cores N] [--supervise]
+//                   [--secret-file FILE] [--insecure]
 //                   PROGRAM [ARGS...]
 // Options stop at PROGRAM; everything after it belongs to the job.
 #ifndef CENTELLA_TOOLS_SUBMIT_SUBMIT_OPTIONS_H_
@@ -22,6 +23,8 @@ struct SubmitOptions {
   std::string deploy_mode = "client";
   std::string app_name;  // default: the program's file name
   bool supervise = false;
+  std::string secret_file;  // absolute; empty = $CENTELLA_SECRET_FILE
+  bool insecure = false;
   Conf conf;             // properties file, then --conf, then the resource flags
   std::string program;
   std::vector<std::string> program_args;

@@ -1,0 +1,278 @@
+#include "driver/cluster/cluster_backend.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/logging/logger.h"
+#include "common/status/grpc_status.h"
+
+namespace centella {
+namespace {
+
+std::shared_ptr<spdlog::logger> Log() {
+  static auto logger = GetLogger("driver");
+  return logger;
+}
+
+constexpr int64_t kHeartbeatIntervalMs = 1000;
+
+v1::TaskResult LostResult(const v1::TaskDescriptor& task, const std::string& executor_id,
+                          const std::string& reason) {
+  v1::TaskResult r;
+  r.set_task_id(task.task_id());
+  r.set_stage_id(task.stage_id());
+  r.set_stage_attempt(task.stage_attempt());
+  r.set_partition(task.partition());
+  r.set_attempt(task.attempt());
+  r.set_state(v1::TASK_STATE_KILLED);
+  r.set_error_code(static_cast<int>(absl::StatusCode::kUnavailable));
+  r.set_error_message(absl::StrCat("executor ", executor_id, " lost: ", reason));
+  return r;
+}
+
+}  // namespace
+
+// The Driver gRPC service: a thin adapter over the backend.
+class ClusterBackend::Service final : public v1::Driver::Service {
+ public:
+  explicit Service(ClusterBackend* backend) : backend_(backend) {}
+
+  grpc::Status RegisterExecutor(grpc::ServerContext* ctx, const v1::RegisterExecutorRequest* req,
+                                v1::RegisterExecutorResponse* resp) override {
+    if (grpc::Status s = backend_->secret_->Check(*ctx); !s.ok()) return s;
+    if (req->protocol_version() != v1::PROTOCOL_VERSION_CURRENT) {
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                          absl::StrCat("protocol version ", req->protocol_version(),
+                                       " is not this driver's ", v1::PROTOCOL_VERSION_CURRENT));
+    }
+    grpc::Status s = backend_->OnRegisterExecutor(*req);
+    if (!s.ok()) return s;
+    resp->set_app_name(backend_->options_.app_name);
+    for (const auto& [k, v] : backend_->options_.conf.Entries()) (*resp->mutable_conf())[k] = v;
+    resp->set_heartbeat_interval_ms(kHeartbeatIntervalMs);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ExecutorHeartbeat(grpc::ServerContext* ctx, const v1::ExecutorHeartbeatRequest* req,
+                                 v1::ExecutorHeartbeatResponse* resp) override {
+    if (grpc::Status s = backend_->secret_->Check(*ctx); !s.ok()) return s;
+    resp->set_reregister(!backend_->IsKnownExecutor(req->executor_id()));
+    return grpc::Status::OK;
+  }
+
+ private:
+  ClusterBackend* backend_;
+};
+
+ClusterBackend::ClusterBackend(ClusterBackendOptions options, const SharedSecret* secret)
+    : options_(std::move(options)), secret_(secret) {}
+
+absl::StatusOr<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(
+    ClusterBackendOptions options, const SharedSecret* secret) {
+  std::unique_ptr<ClusterBackend> backend(new ClusterBackend(std::move(options), secret));
+  const ClusterBackendOptions& o = backend->options_;
+  backend->service_ = std::make_unique<Service>(backend.get());
+  RpcServerOptions server_options;
+  server_options.bind_host = o.bind_host;
+  server_options.port = o.port;
+  server_options.advertise_host = o.advertise_host;
+  server_options.component = "driver";
+  absl::StatusOr<std::unique_ptr<RpcServer>> server =
+      RpcServer::Start(server_options, {backend->service_.get()});
+  if (!server.ok()) return server.status();
+  backend->server_ = *std::move(server);
+
+  backend->manager_ = std::make_unique<ManagerSession>(o.manager_address, secret);
+  absl::StatusOr<std::string> hash = backend->manager_->UploadBinary(o.binary_path);
+  if (!hash.ok()) return hash.status();
+
+  v1::ApplicationDescription desc;
+  desc.set_name(o.app_name);
+  desc.set_binary_hash(*hash);
+  absl::StatusOr<int64_t> cores = o.conf.GetInt("centella.executor.cores", 1);
+  absl::StatusOr<int64_t> memory = o.conf.GetBytes("centella.executor.memory", int64_t{1} << 30);
+  absl::StatusOr<int64_t> max_cores = o.conf.GetInt("centella.cores.max", 0);
+  absl::StatusOr<bool> dynamic = o.conf.GetBool("centella.dynamicAllocation.enabled", false);
+  for (const absl::Status& s : {cores.status(), memory.status(), max_cores.status(),
+                                dynamic.status()}) {
+    if (!s.ok()) return s;
+  }
+  desc.mutable_executor_resources()->set_cores(static_cast<int32_t>(*cores));
+  desc.mutable_executor_resources()->set_memory_bytes(*memory);
+  desc.set_max_total_cores(static_cast<int32_t>(*max_cores));
+  desc.set_dynamic_allocation(*dynamic);
+  for (const auto& [k, v] : o.conf.Entries()) (*desc.mutable_conf())[k] = v;
+  ClusterBackend* self = backend.get();
+  absl::StatusOr<std::string> app_id = backend->manager_->Register(
+      desc, backend->server_->address(),
+      [self](const v1::ApplicationEvent& e) { self->OnManagerEvent(e); });
+  if (!app_id.ok()) return app_id.status();
+  backend->app_id_ = *app_id;
+  Log()->info("registered application {} with cluster manager {}", backend->app_id_,
+              o.manager_address);
+  return backend;
+}
+
+ClusterBackend::~ClusterBackend() { Shutdown(true); }
+
+void ClusterBackend::Shutdown(bool succeeded) {
+  absl::flat_hash_map<std::string, Executor> executors;
+  {
+    absl::MutexLock lock(&mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+    executors = std::move(executors_);
+    executors_.clear();
+  }
+  for (auto& [id, ex] : executors) ex.connection->Stop("the application finished");
+  executors.clear();  // joins the reader threads
+  if (manager_) manager_->Unregister(succeeded, succeeded ? "finished" : "failed");
+  if (server_) server_->Shutdown(absl::Seconds(1));
+}
+
+void ClusterBackend::SetResultCallback(ResultCallback callback) {
+  absl::MutexLock lock(&mu_);
+  on_result_ = std::move(callback);
+}
+
+void ClusterBackend::SetExecutorsChangedCallback(std::function<void()> callback) {
+  absl::MutexLock lock(&mu_);
+  on_executors_changed_ = std::move(callback);
+}
+
+std::vector<ExecutorSlots> ClusterBackend::Executors() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<ExecutorSlots> out;
+  for (const auto& [id, ex] : executors_) {
+    out.push_back({id, ex.host, ex.connection->cores()});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ExecutorSlots& a, const ExecutorSlots& b) { return a.executor_id < b.executor_id; });
+  return out;
+}
+
+bool ClusterBackend::IsKnownExecutor(const std::string& executor_id) {
+  absl::MutexLock lock(&mu_);
+  return executors_.contains(executor_id);
+}
+
+grpc::Status ClusterBackend::OnRegisterExecutor(const v1::RegisterExecutorRequest& req) {
+  if (req.app_id() != app_id_) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        absl::StrCat("this driver runs ", app_id_, ", not ", req.app_id()));
+  }
+  const std::string id = req.address().executor_id();
+  auto connection = std::make_shared<ExecutorConnection>(
+      app_id_, id, secret_->Connect(req.address().executor_address()));
+  // Attach on another thread: the executor answers our TaskStream only after its
+  // RegisterExecutor call (this one) has returned.
+  std::thread([this, connection, id, req] {
+    absl::Status s = connection->Open(
+        [this, id](v1::TaskResult r) { OnTaskUpdate(id, std::move(r)); },
+        [this, id](const std::string& reason) { OnExecutorLost(id, reason); },
+        absl::Seconds(10));
+    if (!s.ok()) {
+      Log()->warn("executor {}: {}", id, std::string(s.message()));
+      return;
+    }
+    std::function<void()> changed;
+    {
+      absl::MutexLock lock(&mu_);
+      if (shut_down_) return;
+      Executor& ex = executors_[id];
+      ex.host = req.address().host();
+      ex.daemon_address = req.address().daemon_address();
+      ex.connection = connection;
+      changed = on_executors_changed_;
+    }
+    Log()->info("executor {} on {} ready with {} cores", id, req.address().host(),
+                connection->cores());
+    if (changed) changed();
+  }).detach();
+  return grpc::Status::OK;
+}
+
+void ClusterBackend::LaunchTask(const std::string& executor_id,
+                                std::shared_ptr<const v1::StagePlan> plan,
+                                v1::TaskDescriptor task) {
+  std::shared_ptr<ExecutorConnection> connection;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = executors_.find(executor_id);
+    if (it != executors_.end()) {
+      connection = it->second.connection;
+      it->second.running[task.task_id()] = task;
+    }
+  }
+  if (connection == nullptr || !connection->Launch(plan, task)) {
+    ResultCallback cb;
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = executors_.find(executor_id);
+      if (it != executors_.end()) it->second.running.erase(task.task_id());
+      cb = on_result_;
+    }
+    if (cb) cb(LostResult(task, executor_id, "its task stream is closed"));
+  }
+}
+
+void ClusterBackend::RemoveStage(int stage_id) {
+  std::vector<std::shared_ptr<ExecutorConnection>> connections;
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto& [id, ex] : executors_) connections.push_back(ex.connection);
+  }
+  for (auto& c : connections) c->RemoveStage(stage_id);
+}
+
+void ClusterBackend::OnTaskUpdate(const std::string& executor_id, v1::TaskResult result) {
+  if (result.state() == v1::TASK_STATE_RUNNING) return;
+  ResultCallback cb;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = executors_.find(executor_id);
+    if (it != executors_.end()) it->second.running.erase(result.task_id());
+    cb = on_result_;
+  }
+  if (cb) cb(std::move(result));
+}
+
+void ClusterBackend::OnExecutorLost(const std::string& executor_id, const std::string& reason) {
+  std::vector<v1::TaskDescriptor> lost;
+  ResultCallback cb;
+  std::function<void()> changed;
+  std::shared_ptr<ExecutorConnection> connection;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = executors_.find(executor_id);
+    if (it == executors_.end()) return;
+    for (auto& [task_id, task] : it->second.running) lost.push_back(task);
+    connection = std::move(it->second.connection);
+    executors_.erase(it);
+    cb = on_result_;
+    changed = on_executors_changed_;
+  }
+  Log()->warn("executor {} lost ({}); {} running tasks will run again", executor_id, reason,
+              lost.size());
+  for (const v1::TaskDescriptor& task : lost) {
+    if (cb) cb(LostResult(task, executor_id, reason));
+  }
+  if (changed) changed();
+}
+
+void ClusterBackend::OnManagerEvent(const v1::ApplicationEvent& event) {
+  if (event.has_executor_added()) {
+    Log()->info("cluster manager granted executor {} on {}", event.executor_added().executor_id(),
+                event.executor_added().host());
+  } else if (event.has_executor_removed()) {
+    const auto& r = event.executor_removed();
+    Log()->warn("cluster manager: executor {} removed: {}", r.executor_id(), r.message());
+    OnExecutorLost(r.executor_id(), r.message().empty() ? "removed by the manager" : r.message());
+  } else if (event.has_daemon_removed()) {
+    Log()->warn("cluster manager: executor daemon {} on {} lost: {}",
+                event.daemon_removed().daemon_id(), event.daemon_removed().host(),
+                event.daemon_removed().reason());
+  } else if (event.has_manager_changed()) {
+    Log()->info("cluster manager incarnation {}", event.manager_changed().manager_incarnation());
+  }
+}
+
+}  // namespace centella

@@ -1,0 +1,99 @@
+// ClusterBackend: the ExecutorBackend of an application on a standalone cluster.
+//
+// It serves the Driver service (executors register there), keeps one ExecutorConnection
+// per registered executor, routes launched tasks to them and their results back to the
+// scheduler, and reports an executor's tasks as lost when its stream breaks (its process
+// died or its machine is gone). The application itself is registered with the cluster
+// manager through a ManagerSession, which also delivers executor and daemon removals.
+//
+// Thread-safe: the scheduler launches from its loop, executors register from gRPC
+// threads, results arrive on reader threads.
+#ifndef CENTELLA_DRIVER_CLUSTER_CLUSTER_BACKEND_H_
+#define CENTELLA_DRIVER_CLUSTER_CLUSTER_BACKEND_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/auth/shared_secret.h"
+#include "common/config/conf.h"
+#include "common/rpc/rpc_server.h"
+#include "driver.grpc.pb.h"
+#include "driver/cluster/executor_connection.h"
+#include "driver/cluster/manager_session.h"
+#include "driver/scheduler/executor_backend.h"
+
+namespace centella {
+
+struct ClusterBackendOptions {
+  std::string manager_address;  // host:port
+  std::string app_name;
+  Conf conf;
+  // Where the Driver service listens (port 0 = any) and the host executors reach it by.
+  std::string bind_host = "0.0.0.0";
+  int port = 0;
+  std::string advertise_host;
+  // The job binary to upload (default: this process's own executable).
+  std::string binary_path = "/proc/self/exe";
+};
+
+class ClusterBackend : public ExecutorBackend {
+ public:
+  // Starts the Driver service, uploads the binary and registers the application.
+  // `secret` must outlive the backend.
+  static absl::StatusOr<std::unique_ptr<ClusterBackend>> Start(ClusterBackendOptions options,
+                                                               const SharedSecret* secret);
+  ~ClusterBackend() override;
+
+  void SetResultCallback(ResultCallback callback) override;
+  void SetExecutorsChangedCallback(std::function<void()> callback) override;
+  std::vector<ExecutorSlots> Executors() const override;
+  void LaunchTask(const std::string& executor_id, std::shared_ptr<const v1::StagePlan> plan,
+                  v1::TaskDescriptor task) override;
+  void RemoveStage(int stage_id) override;
+
+  // Stops every executor and unregisters the application. Idempotent.
+  void Shutdown(bool succeeded);
+  void Shutdown() override { Shutdown(true); }
+
+  const std::string& app_id() const { return app_id_; }
+  const std::string& driver_address() const { return server_->address(); }
+
+ private:
+  class Service;
+  struct Executor {
+    std::string host;
+    std::string daemon_address;
+    std::shared_ptr<ExecutorConnection> connection;
+    absl::flat_hash_map<std::string, v1::TaskDescriptor> running;  // task id -> task
+  };
+
+  ClusterBackend(ClusterBackendOptions options, const SharedSecret* secret);
+  grpc::Status OnRegisterExecutor(const v1::RegisterExecutorRequest& request);
+  bool IsKnownExecutor(const std::string& executor_id);
+  void OnTaskUpdate(const std::string& executor_id, v1::TaskResult result);
+  void OnExecutorLost(const std::string& executor_id, const std::string& reason);
+  void OnManagerEvent(const v1::ApplicationEvent& event);
+
+  const ClusterBackendOptions options_;
+  const SharedSecret* secret_;
+  std::string app_id_;
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<RpcServer> server_;
+  std::unique_ptr<ManagerSession> manager_;
+
+  mutable absl::Mutex mu_;
+  ResultCallback on_result_ ABSL_GUARDED_BY(mu_);
+  std::function<void()> on_executors_changed_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, Executor> executors_ ABSL_GUARDED_BY(mu_);
+  bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace centella
+
+#endif  // CENTELLA_DRIVER_CLUSTER_CLUSTER_BACKEND_H_

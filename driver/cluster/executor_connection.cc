@@ -1,0 +1,117 @@
+#include "driver/cluster/executor_connection.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+
+namespace centella {
+
+ExecutorConnection::ExecutorConnection(std::string app_id, std::string executor_id,
+                                       std::shared_ptr<grpc::Channel> channel)
+    : app_id_(std::move(app_id)),
+      executor_id_(std::move(executor_id)),
+      stub_(v1::Executor::NewStub(std::move(channel))) {}
+
+ExecutorConnection::~ExecutorConnection() {
+  context_.TryCancel();
+  if (!reader_.joinable()) return;
+  // The last reference may be dropped by the reader thread itself (in on_closed).
+  if (reader_.get_id() == std::this_thread::get_id()) {
+    reader_.detach();
+  } else {
+    reader_.join();
+  }
+}
+
+absl::Status ExecutorConnection::Open(UpdateCallback on_update, ClosedCallback on_closed,
+                                      absl::Duration timeout) {
+  on_update_ = std::move(on_update);
+  on_closed_ = std::move(on_closed);
+  stream_ = stub_->TaskStream(&context_);
+  v1::DriverMessage attach;
+  attach.mutable_attach()->set_app_id(app_id_);
+  attach.mutable_attach()->set_executor_id(executor_id_);
+  {
+    absl::MutexLock lock(&mu_);
+    if (!Send(attach)) {
+      return absl::UnavailableError(absl::StrCat("executor ", executor_id_, " unreachable"));
+    }
+  }
+  // The first answer must come within `timeout`; a hung executor must not hang us.
+  absl::Notification first;
+  v1::ExecutorMessage ready;
+  bool got = false;
+  std::thread waiter([&] {
+    got = stream_->Read(&ready);
+    first.Notify();
+  });
+  if (!first.WaitForNotificationWithTimeout(timeout)) context_.TryCancel();
+  waiter.join();
+  if (!got || !ready.has_ready()) {
+    grpc::Status s = stream_->Finish();
+    return absl::UnavailableError(absl::StrCat("executor ", executor_id_,
+                                               " did not attach: ", s.error_message()));
+  }
+  cores_ = ready.ready().cores();
+  reader_ = std::thread([this] { ReadLoop(); });
+  return absl::OkStatus();
+}
+
+bool ExecutorConnection::Send(const v1::DriverMessage& msg) {
+  return !writes_done_ && stream_->Write(msg);
+}
+
+bool ExecutorConnection::Launch(const std::shared_ptr<const v1::StagePlan>& plan,
+                                const v1::TaskDescriptor& task) {
+  absl::MutexLock lock(&mu_);
+  auto key = std::make_pair(plan->stage_id(), plan->stage_attempt());
+  if (!stages_sent_.contains(key)) {
+    v1::DriverMessage stage;
+    *stage.mutable_launch_stage()->mutable_plan() = *plan;
+    if (!Send(stage)) return false;
+    stages_sent_.insert(key);
+  }
+  v1::DriverMessage launch;
+  *launch.mutable_launch_tasks()->add_tasks() = task;
+  return Send(launch);
+}
+
+void ExecutorConnection::RemoveStage(int stage_id) {
+  absl::MutexLock lock(&mu_);
+  bool had = false;
+  for (auto it = stages_sent_.begin(); it != stages_sent_.end();) {
+    auto next = std::next(it);
+    if (it->first == stage_id) {
+      stages_sent_.erase(it);
+      had = true;
+    }
+    it = next;
+  }
+  if (!had) return;
+  v1::DriverMessage msg;
+  msg.mutable_remove_stage()->set_stage_id(stage_id);
+  Send(msg);
+}
+
+void ExecutorConnection::Stop(const std::string& reason) {
+  absl::MutexLock lock(&mu_);
+  if (writes_done_) return;
+  v1::DriverMessage msg;
+  msg.mutable_stop()->set_reason(reason);
+  Send(msg);
+  stream_->WritesDone();
+  writes_done_ = true;
+}
+
+void ExecutorConnection::ReadLoop() {
+  v1::ExecutorMessage msg;
+  while (stream_->Read(&msg)) {
+    if (msg.has_task_update()) on_update_(std::move(*msg.mutable_task_update()));
+  }
+  grpc::Status s = stream_->Finish();
+  on_closed_(s.ok() ? "its task stream ended" : s.error_message());
+}
+
+}  // namespace centella

@@ -1,0 +1,160 @@
+#include "executor/process/executor_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/logging/logger.h"
+
+namespace centella {
+namespace {
+
+std::shared_ptr<spdlog::logger> Log() {
+  static auto logger = GetLogger("executor");
+  return logger;
+}
+
+v1::TaskResult FailedResult(const v1::TaskDescriptor& task, const absl::Status& status) {
+  v1::TaskResult r;
+  r.set_task_id(task.task_id());
+  r.set_stage_id(task.stage_id());
+  r.set_stage_attempt(task.stage_attempt());
+  r.set_partition(task.partition());
+  r.set_attempt(task.attempt());
+  r.set_state(v1::TASK_STATE_FAILED);
+  r.set_error_code(static_cast<int>(status.code()));
+  r.set_error_message(std::string(status.message()));
+  return r;
+}
+
+}  // namespace
+
+// Serializes writes of task results to the stream, and drops them once the stream is
+// gone (a task may finish after its driver disconnected).
+class ExecutorService::ResultWriter {
+ public:
+  explicit ResultWriter(grpc::ServerReaderWriter<v1::ExecutorMessage, v1::DriverMessage>* s)
+      : stream_(s) {}
+  bool Write(const v1::ExecutorMessage& msg) {
+    absl::MutexLock lock(&mu_);
+    return stream_ != nullptr && stream_->Write(msg);
+  }
+  void Close() {
+    absl::MutexLock lock(&mu_);
+    stream_ = nullptr;
+  }
+
+ private:
+  absl::Mutex mu_;
+  grpc::ServerReaderWriter<v1::ExecutorMessage, v1::DriverMessage>* stream_ ABSL_GUARDED_BY(mu_);
+};
+
+ExecutorService::ExecutorService(std::string app_id, std::string executor_id, int cores,
+                                 const SharedSecret* secret, const TaskRunner* runner,
+                                 ThreadPool* pool)
+    : app_id_(std::move(app_id)),
+      executor_id_(std::move(executor_id)),
+      cores_(cores),
+      secret_(secret),
+      runner_(runner),
+      pool_(pool) {}
+
+grpc::Status ExecutorService::TaskStream(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::ExecutorMessage, v1::DriverMessage>* stream) {
+  if (grpc::Status s = secret_->Check(*context); !s.ok()) return s;
+  v1::DriverMessage msg;
+  if (!stream->Read(&msg) || !msg.has_attach()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "a task stream must start with AttachStream");
+  }
+  if (msg.attach().app_id() != app_id_ || msg.attach().executor_id() != executor_id_) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        absl::StrCat("this is executor ", executor_id_, " of ", app_id_,
+                                     ", not ", msg.attach().executor_id(), " of ",
+                                     msg.attach().app_id()));
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    if (attached_) {
+      return grpc::Status(grpc::StatusCode::ALREADY_EXISTS, "a driver is already attached");
+    }
+    attached_ = true;
+  }
+  auto writer = std::make_shared<ResultWriter>(stream);
+  v1::ExecutorMessage ready;
+  ready.mutable_ready()->set_executor_id(executor_id_);
+  ready.mutable_ready()->set_cores(cores_);
+  writer->Write(ready);
+  Log()->info("driver attached; running tasks on {} cores", cores_);
+
+  bool clean = false;
+  while (stream->Read(&msg)) {
+    if (msg.has_launch_stage()) {
+      const v1::StagePlan& plan = msg.launch_stage().plan();
+      absl::StatusOr<std::shared_ptr<const StageInstance>> stage = BuildStageInstance(plan);
+      absl::MutexLock lock(&mu_);
+      if (stage.ok()) {
+        stages_[{plan.stage_id(), plan.stage_attempt()}] = *std::move(stage);
+      } else {
+        // Tasks of this stage will fail with the reason when they arrive.
+        Log()->error("cannot rebuild stage {}: {}", plan.stage_id(),
+                     std::string(stage.status().message()));
+        stages_.erase(std::make_pair(plan.stage_id(), plan.stage_attempt()));
+        build_errors_[{plan.stage_id(), plan.stage_attempt()}] = stage.status();
+      }
+    } else if (msg.has_launch_tasks()) {
+      for (const v1::TaskDescriptor& task : msg.launch_tasks().tasks()) {
+        std::shared_ptr<const StageInstance> stage;
+        absl::Status missing;
+        {
+          absl::MutexLock lock(&mu_);
+          auto key = std::make_pair(task.stage_id(), task.stage_attempt());
+          auto it = stages_.find(key);
+          if (it != stages_.end()) {
+            stage = it->second;
+          } else {
+            auto e = build_errors_.find(key);
+            missing = e != build_errors_.end()
+                          ? e->second
+                          : absl::FailedPreconditionError(absl::StrCat(
+                                "task ", task.task_id(), " arrived before its stage plan"));
+          }
+        }
+        pool_->Schedule([this, stage, task, writer, missing] {
+          v1::ExecutorMessage out;
+          *out.mutable_task_update() = stage ? runner_->Run(*stage, task) : FailedResult(task, missing);
+          writer->Write(out);
+        });
+      }
+    } else if (msg.has_remove_stage()) {
+      absl::MutexLock lock(&mu_);
+      for (auto it = stages_.begin(); it != stages_.end();) {
+        auto next = std::next(it);
+        if (it->first.first == msg.remove_stage().stage_id()) stages_.erase(it);
+        it = next;
+      }
+    } else if (msg.has_stop()) {
+      Log()->info("driver stopped this executor: {}", msg.stop().reason());
+      clean = true;
+      break;
+    }
+    // kill_task: tasks run to completion (their result is then ignored by the driver).
+  }
+  writer->Close();
+  absl::MutexLock lock(&mu_);
+  ended_ = true;
+  stopped_cleanly_ = clean;
+  if (!clean) Log()->warn("task stream from the driver ended");
+  return grpc::Status::OK;
+}
+
+bool ExecutorService::WaitForEnd() {
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(&ended_));
+  return stopped_cleanly_;
+}
+
+void ExecutorService::Abandon() {
+  absl::MutexLock lock(&mu_);
+  ended_ = true;
+}
+
+}  // namespace centella

@@ -1,0 +1,63 @@
+// ExecutorService: the Executor gRPC service of an executor process. The driver attaches
+// one long-lived TaskStream, sends each stage plan once, then task descriptors; results
+// flow back on the same stream as tasks finish.
+//
+// Tasks run on the executor's task pool; results are written by whichever pool thread
+// finishes them (writes are serialized). When the stream ends — the driver stopped the
+// executor, or the driver is gone — WaitForEnd() returns.
+#ifndef CENTELLA_EXECUTOR_PROCESS_EXECUTOR_SERVICE_H_
+#define CENTELLA_EXECUTOR_PROCESS_EXECUTOR_SERVICE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "common/auth/shared_secret.h"
+#include "common/thread_pool/thread_pool.h"
+#include "executor.grpc.pb.h"
+#include "executor/task/stage_instance.h"
+#include "executor/task/task_runner.h"
+
+namespace centella {
+
+class ExecutorService final : public v1::Executor::Service {
+ public:
+  // All pointers must outlive the service.
+  ExecutorService(std::string app_id, std::string executor_id, int cores,
+                  const SharedSecret* secret, const TaskRunner* runner, ThreadPool* pool);
+
+  grpc::Status TaskStream(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::ExecutorMessage, v1::DriverMessage>* stream) override;
+
+  // Blocks until an attached task stream has ended. True when the driver sent
+  // StopExecutor (a clean shutdown), false when the stream broke.
+  bool WaitForEnd();
+
+  // Ends WaitForEnd() from elsewhere (e.g. the driver stopped answering heartbeats).
+  void Abandon();
+
+ private:
+  class ResultWriter;
+
+  const std::string app_id_;
+  const std::string executor_id_;
+  const int cores_;
+  const SharedSecret* secret_;
+  const TaskRunner* runner_;
+  ThreadPool* pool_;
+
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::pair<int, int>, std::shared_ptr<const StageInstance>> stages_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::pair<int, int>, absl::Status> build_errors_ ABSL_GUARDED_BY(mu_);
+  bool attached_ ABSL_GUARDED_BY(mu_) = false;
+  bool ended_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopped_cleanly_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace centella
+
+#endif  // CENTELLA_EXECUTOR_PROCESS_EXECUTOR_SERVICE_H_

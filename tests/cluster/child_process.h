@@ -1,0 +1,47 @@
+// ChildProcess: a real binary started by a test, with its output captured to a file.
+// The destructor kills it (SIGTERM, then SIGKILL) and reaps it.
+#ifndef CENTELLA_TESTS_CLUSTER_CHILD_PROCESS_H_
+#define CENTELLA_TESTS_CLUSTER_CHILD_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace centella {
+
+class ChildProcess {
+ public:
+  // Starts `argv` with the current environment plus `env`; stdout and stderr go to
+  // `log_path`.
+  static absl::StatusOr<std::unique_ptr<ChildProcess>> Start(
+      const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+      const std::string& log_path);
+  ~ChildProcess();
+
+  pid_t pid() const { return pid_; }
+  // Sends `signal` to the process.
+  void Signal(int signal);
+  // Waits up to `timeout` for the exit; the wait status, or nullopt if still running.
+  std::optional<int> Wait(absl::Duration timeout);
+  bool running();
+  std::string Log() const;
+
+ private:
+  ChildProcess() = default;
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+  std::string log_path_;
+};
+
+// Waits until `path` holds a first line and returns it (an address file).
+absl::StatusOr<std::string> WaitForAddressFile(const std::string& path, absl::Duration timeout);
+
+}  // namespace centella
+
+#endif  // CENTELLA_TESTS_CLUSTER_CHILD_PROCESS_H_
