@@ -118,6 +118,11 @@ std::shared_ptr<grpc::Channel> SharedSecret::Connect(const std::string& target) 
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetMaxSendMessageSize(64 << 20);
+  // Peers restart (a manager, a daemon): reconnect within a second or two of their
+  // return rather than after gRPC's default backoff of up to two minutes.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
   if (!insecure()) {
     factories.push_back(std::make_unique<AuthInterceptorFactory>(AuthorizationValue()));

@@ -1,6 +1,7 @@
 #include "executor/shuffle/shuffle_store.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -168,6 +169,65 @@ absl::Status ShuffleStore::ReadBlock(int shuffle_id, int map_id, int attempt, in
                                             DataPath(shuffle_id, map_id, attempt)));
   }
   return DecodeBlock(static_cast<BlockCodec>(codec), stored, e.raw_length, out);
+}
+
+absl::StatusOr<std::vector<ShuffleBlockEntry>> ShuffleStore::ReadIndex(int shuffle_id,
+                                                                      int map_id,
+                                                                      int attempt) const {
+  std::string index_path = IndexPath(shuffle_id, map_id, attempt);
+  Fd index(::open(index_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (index.get() < 0) return ErrnoError("cannot open", index_path);
+  char header[kHeaderSize];
+  absl::Status s = PreadExact(index.get(), 0, kHeaderSize, header, index_path);
+  if (!s.ok()) return s;
+  if (std::memcmp(header, kMagic, sizeof(kMagic)) != 0) {
+    return absl::DataLossError(absl::StrCat(index_path, " is not a shuffle index"));
+  }
+  uint32_t count;
+  std::memcpy(&count, header + sizeof(kMagic), sizeof(count));
+  // A corrupt count must not make us allocate gigabytes: check it against the file size.
+  struct stat st;
+  if (::fstat(index.get(), &st) != 0) return ErrnoError("cannot stat", index_path);
+  if (static_cast<uint64_t>(st.st_size) != kHeaderSize + uint64_t{kEntrySize} * count) {
+    return absl::DataLossError(absl::StrCat(index_path, " has ", st.st_size,
+                                            " bytes, inconsistent with its ", count,
+                                            " blocks"));
+  }
+  std::string raw(kEntrySize * count, '\0');
+  s = PreadExact(index.get(), kHeaderSize, raw.size(), raw.data(), index_path);
+  if (!s.ok()) return s;
+  ByteReader reader{std::string_view(raw)};
+  std::vector<ShuffleBlockEntry> entries(count);
+  for (ShuffleBlockEntry& e : entries) {
+    uint64_t codec;
+    if (!reader.GetFixed(&e.offset) || !reader.GetFixed(&e.stored_length) ||
+        !reader.GetFixed(&e.raw_length) || !reader.GetFixed(&e.checksum) ||
+        !reader.GetFixed(&codec) || codec > 1) {
+      return absl::DataLossError(absl::StrCat(index_path, " has a corrupt entry"));
+    }
+    e.codec = static_cast<BlockCodec>(codec);
+  }
+  return entries;
+}
+
+absl::Status ShuffleStore::ReadStoredRange(int shuffle_id, int map_id, int attempt,
+                                           const ShuffleBlockEntry& entry, uint64_t from,
+                                           uint64_t length, std::string* out) const {
+  if (from > entry.stored_length || length > entry.stored_length - from) {
+    return absl::OutOfRangeError(absl::StrCat("range [", from, ", ", from + length,
+                                              ") outside a block of ", entry.stored_length,
+                                              " bytes"));
+  }
+  out->assign(length, '\0');
+  if (length == 0) return absl::OkStatus();
+  std::string data_path = DataPath(shuffle_id, map_id, attempt);
+  Fd data(::open(data_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (data.get() < 0) {
+    // The index exists (the caller read it), so a missing data file is corruption.
+    absl::Status s = ErrnoError("cannot open", data_path);
+    return absl::IsNotFound(s) ? absl::DataLossError(s.message()) : s;
+  }
+  return PreadExact(data.get(), entry.offset + from, length, out->data(), data_path);
 }
 
 absl::Status ShuffleStore::RemoveShuffle(int shuffle_id) {

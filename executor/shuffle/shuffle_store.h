@@ -22,6 +22,16 @@
 
 namespace centella {
 
+// One entry of a map output's index: where a reduce block lies in the data file and how to
+// verify and decode it.
+struct ShuffleBlockEntry {
+  uint64_t offset = 0;         // in the data file
+  uint64_t stored_length = 0;  // bytes on disk (compressed)
+  uint64_t raw_length = 0;     // bytes once decoded
+  uint64_t checksum = 0;       // BlockChecksum of the stored bytes
+  BlockCodec codec = BlockCodec::kNone;
+};
+
 class ShuffleStore {
  public:
   ShuffleStore(std::string root_dir, BlockCodec codec);
@@ -35,6 +45,19 @@ class ShuffleStore {
   // DataLoss if it is corrupt.
   absl::Status ReadBlock(int shuffle_id, int map_id, int attempt, int reduce_id,
                          std::string* out) const;
+
+  // The index of one map attempt, one entry per reduce block. NotFound if the map output
+  // does not exist, DataLoss if the index is malformed, Internal for other I/O errors.
+  absl::StatusOr<std::vector<ShuffleBlockEntry>> ReadIndex(int shuffle_id, int map_id,
+                                                          int attempt) const;
+
+  // Reads bytes [from, from + length) of a block as stored (still encoded, checksum not
+  // verified: the reader of the whole block does that) into `out`, replacing its contents.
+  // The range must lie inside the block. For servers that stream stored blocks in chunks.
+  // DataLoss if the data file is missing or shorter than the index says.
+  absl::Status ReadStoredRange(int shuffle_id, int map_id, int attempt,
+                               const ShuffleBlockEntry& entry, uint64_t from, uint64_t length,
+                               std::string* out) const;
 
   // Deletes every file of a shuffle.
   absl::Status RemoveShuffle(int shuffle_id);
