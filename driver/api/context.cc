@@ -136,8 +136,12 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
       ctx->backend_.get(),
       DagSchedulerOptions{ctx->app_id_, static_cast<int>(max_failures), /*max_stage_attempts=*/4,
                           options.listener});
-  Log()->info("Started {} ({}) on {} with {} task threads", ctx->app_name_, ctx->app_id_,
-              master.text, master.threads);
+  if (master.kind == MasterUrl::Kind::kLocal) {
+    Log()->info("Started {} ({}) on {} with {} task threads", ctx->app_name_, ctx->app_id_,
+                master.text, master.threads);
+  } else {
+    Log()->info("Started {} ({}) on {}", ctx->app_name_, ctx->app_id_, master.text);
+  }
   return ctx;
 }
 
