@@ -211,8 +211,13 @@ absl::Status Context::PrepareOutputDir(const std::string& dir) {
 
 absl::Status Context::FinishOutputDir(const std::string& dir, bool success) {
   std::error_code ec;
+  if (!success) {
+    // The directory did not exist before this job created it, and without _SUCCESS its
+    // partial contents are not an output: remove it so the job can simply be run again.
+    std::filesystem::remove_all(dir, ec);
+    return absl::OkStatus();
+  }
   std::filesystem::remove_all(std::filesystem::path(dir) / "_temporary", ec);
-  if (!success) return absl::OkStatus();
   std::string marker = (std::filesystem::path(dir) / "_SUCCESS").string();
   std::FILE* f = std::fopen(marker.c_str(), "wb");
   if (f == nullptr || std::fclose(f) != 0) {

@@ -90,7 +90,8 @@ class Context {
   // Output committer for save_* actions. Prepare: AlreadyExists naming `dir` when it
   // exists (nothing is overwritten); creates it with its _temporary directory.
   absl::Status PrepareOutputDir(const std::string& dir);
-  // Removes _temporary and, on success, writes the empty _SUCCESS marker last.
+  // On success removes _temporary and writes the empty _SUCCESS marker last; on failure
+  // removes `dir` (which PrepareOutputDir created) with its partial contents.
   absl::Status FinishOutputDir(const std::string& dir, bool success);
 
  private:

@@ -138,6 +138,11 @@ void ClusterBackend::SetExecutorsChangedCallback(std::function<void()> callback)
   on_executors_changed_ = std::move(callback);
 }
 
+void ClusterBackend::SetApplicationEndedCallback(std::function<void(absl::Status)> callback) {
+  absl::MutexLock lock(&mu_);
+  on_app_ended_ = std::move(callback);
+}
+
 std::vector<ExecutorSlots> ClusterBackend::Executors() const {
   absl::MutexLock lock(&mu_);
   std::vector<ExecutorSlots> out;
@@ -270,6 +275,18 @@ void ClusterBackend::OnManagerEvent(const v1::ApplicationEvent& event) {
     Log()->warn("cluster manager: executor daemon {} on {} lost: {}",
                 event.daemon_removed().daemon_id(), event.daemon_removed().host(),
                 event.daemon_removed().reason());
+  } else if (event.has_application_removed()) {
+    std::function<void(absl::Status)> ended;
+    {
+      absl::MutexLock lock(&mu_);
+      ended = on_app_ended_;
+    }
+    const std::string why = event.application_removed().reason();
+    Log()->error("the cluster manager ended application {}: {}", app_id_, why);
+    if (ended) {
+      ended(absl::AbortedError(
+          absl::StrCat("the cluster manager ended application ", app_id_, ": ", why)));
+    }
   } else if (event.has_manager_changed()) {
     Log()->info("cluster manager incarnation {}", event.manager_changed().manager_incarnation());
   }

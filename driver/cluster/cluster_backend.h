@@ -52,6 +52,7 @@ class ClusterBackend : public ExecutorBackend {
 
   void SetResultCallback(ResultCallback callback) override;
   void SetExecutorsChangedCallback(std::function<void()> callback) override;
+  void SetApplicationEndedCallback(std::function<void(absl::Status)> callback) override;
   std::vector<ExecutorSlots> Executors() const override;
   void LaunchTask(const std::string& executor_id, std::shared_ptr<const v1::StagePlan> plan,
                   v1::TaskDescriptor task) override;
@@ -90,6 +91,7 @@ class ClusterBackend : public ExecutorBackend {
   mutable absl::Mutex mu_;
   ResultCallback on_result_ ABSL_GUARDED_BY(mu_);
   std::function<void()> on_executors_changed_ ABSL_GUARDED_BY(mu_);
+  std::function<void(absl::Status)> on_app_ended_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, Executor> executors_ ABSL_GUARDED_BY(mu_);
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
 };

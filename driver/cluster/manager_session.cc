@@ -117,7 +117,15 @@ void ManagerSession::WatchLoop() {
       req.set_driver_address(driver_address_);
       req.set_app_id(app_id_);
       v1::RegisterApplicationResponse resp;
-      if (!stub_->RegisterApplication(&ctx, req, &resp).ok()) {
+      grpc::Status s = stub_->RegisterApplication(&ctx, req, &resp);
+      if (s.error_code() == grpc::StatusCode::NOT_FOUND ||
+          s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+        // The manager no longer has (or has ended) this application: nothing to rejoin.
+        Log()->error("the cluster manager refused to re-register {}: {}", app_id_,
+                     s.error_message());
+        return;
+      }
+      if (!s.ok()) {
         absl::SleepFor(backoff);
         backoff = std::min(backoff * 2, absl::Seconds(2));
         continue;

@@ -28,6 +28,14 @@ DagScheduler::DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options
   backend_->SetExecutorsChangedCallback([this] {
     loop_->Post([this] { task_scheduler_.Revive(); });
   });
+  backend_->SetApplicationEndedCallback([this](absl::Status reason) {
+    loop_->Post([this, reason] {
+      application_ended_ = reason;
+      std::vector<Job*> jobs;
+      for (auto& [id, job] : jobs_) jobs.push_back(job.get());
+      for (Job* job : jobs) FinishJob(job, reason);
+    });
+  });
   backend_->SetResultCallback([this](v1::TaskResult result) {
     loop_->Post([this, result = std::move(result)]() mutable {
       HandleTaskResult(std::move(result));
@@ -69,6 +77,10 @@ absl::StatusOr<std::vector<std::string>> DagScheduler::RunJob(
 
 void DagScheduler::HandleJobSubmitted(std::unique_ptr<Job> job, std::shared_ptr<NodeBase> root,
                                       std::shared_ptr<StageRunner> runner) {
+  if (!application_ended_.ok()) {
+    job->done(application_ended_);
+    return;
+  }
   job->id = next_job_id_++;
   job->started = absl::Now();
   auto stage = std::make_unique<Stage>();

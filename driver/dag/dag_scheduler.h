@@ -93,6 +93,8 @@ class DagScheduler {
   absl::flat_hash_map<int, std::unique_ptr<Job>> jobs_;
   absl::flat_hash_set<Stage*> waiting_;
   absl::flat_hash_set<Stage*> running_;
+  // Set when the backend reports the application over: every job fails with it.
+  absl::Status application_ended_;
 
   // Declared last so it is destroyed first: no handler runs once members are gone.
   std::unique_ptr<EventLoop> loop_;

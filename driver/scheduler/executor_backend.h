@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "task.pb.h"
 
 namespace centella {
@@ -31,6 +32,9 @@ class ExecutorBackend {
   // Called (from any thread) when executors join or leave, so waiting tasks can be
   // offered the new slots. Optional: a backend whose executors never change ignores it.
   virtual void SetExecutorsChangedCallback(std::function<void()> callback) {}
+  // Called once if the application can no longer run at all (e.g. the cluster manager
+  // ended it); every job then fails with this status instead of waiting for executors.
+  virtual void SetApplicationEndedCallback(std::function<void(absl::Status)> callback) {}
   // Executors currently available and their task slots.
   virtual std::vector<ExecutorSlots> Executors() const = 0;
   // Starts `task` of `plan` on `executor_id`. Returns immediately; the outcome arrives

@@ -187,6 +187,20 @@ TEST_P(RddLocalTest, MissingInputFailsTheActionAndCreatesNoOutput) {
             absl::StatusCode::kNotFound);
 }
 
+TEST_P(RddLocalTest, AFailedSaveLeavesNoOutputSoItCanRunAgain) {
+  std::string out = (dir_ / "failed").string();
+  absl::Status s = ctx_->parallelize(std::vector<int>{1, 2, 3}, 3)
+                       .map([](int x) {
+                         if (x == 3) throw std::runtime_error("boom");
+                         return x;
+                       })
+                       .save_as_text_file(out);
+  EXPECT_FALSE(s.ok());
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_TRUE(ctx_->parallelize(std::vector<int>{1}).save_as_text_file(out).ok());
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(out) / "_SUCCESS"));
+}
+
 TEST_P(RddLocalTest, AThrowingFunctionFailsTheJobWithItsMessage) {
   auto r = ctx_->parallelize(std::vector<int>{1, 2, 3}, 3)
                .map([](int x) {

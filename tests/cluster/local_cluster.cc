@@ -9,6 +9,10 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "cluster_manager.grpc.pb.h"
+#include "common/auth/shared_secret.h"
+#include "grpcpp/client_context.h"
 
 namespace centella {
 
@@ -21,6 +25,16 @@ CommandResult RunCommand(const std::string& command) {
   int status = ::pclose(p);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+bool WaitUntil(const std::function<bool()>& condition, absl::Duration timeout,
+               absl::Duration poll) {
+  absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    if (condition()) return true;
+    if (absl::Now() >= deadline) return false;
+    absl::SleepFor(poll);
+  }
 }
 
 absl::StatusOr<std::unique_ptr<LocalCluster>> LocalCluster::Start(std::string dir,
@@ -57,7 +71,10 @@ absl::Status LocalCluster::StartManager(int port) {
        "127.0.0.1", "--port", std::to_string(port), "--address-file", address_file,
        "--recovery-dir", dir_ + "/recovery", "--worker-timeout", worker_timeout_,
        "--secret-file", secret_file_},
-      {}, dir_ + "/manager.log");
+      {},
+      manager_incarnations_ == 0 ? dir_ + "/manager.log"
+                                 : absl::StrCat(dir_, "/manager-", manager_incarnations_, ".log"));
+  ++manager_incarnations_;
   if (!child.ok()) return child.status();
   manager_ = *std::move(child);
   absl::StatusOr<std::string> address = WaitForAddressFile(address_file, absl::Seconds(20));
@@ -72,9 +89,38 @@ absl::Status LocalCluster::StartManager(int port) {
   return absl::OkStatus();
 }
 
+void LocalCluster::StopManager(int signal) {
+  if (manager_ == nullptr) return;
+  manager_->Signal(signal);
+  manager_->Wait(absl::Seconds(10));
+  old_manager_logs_.push_back(manager_->Log());
+  manager_.reset();  // SIGTERM, then SIGKILL, should it still run
+}
+
 absl::Status LocalCluster::RestartManager() {
-  manager_.reset();  // SIGTERM, then SIGKILL
+  StopManager(SIGKILL);
   return StartManager(manager_port_);
+}
+
+std::string LocalCluster::daemon_work_dir(int i) const {
+  return absl::StrCat(dir_, "/daemon", i, "-work");
+}
+
+absl::StatusOr<v1::ListApplicationsResponse> LocalCluster::ListApplications(
+    bool include_completed) {
+  absl::StatusOr<SharedSecret> secret = SharedSecret::Load(secret_file_, false, "test");
+  if (!secret.ok()) return secret.status();
+  auto stub = v1::ClusterManager::NewStub(secret->Connect(manager_address_));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1::ListApplicationsRequest request;
+  request.set_include_completed(include_completed);
+  v1::ListApplicationsResponse response;
+  grpc::Status s = stub->ListApplications(&context, request, &response);
+  if (!s.ok()) {
+    return absl::UnavailableError(absl::StrCat("ListApplications: ", s.error_message()));
+  }
+  return response;
 }
 
 absl::StatusOr<int> LocalCluster::AddDaemon(int cores, const std::string& memory) {
@@ -95,16 +141,31 @@ absl::StatusOr<int> LocalCluster::AddDaemon(int cores, const std::string& memory
   return index;
 }
 
+std::string LocalCluster::SubmitCommand(const std::string& options,
+                                        const std::string& program_and_args) const {
+  return absl::StrCat(build_dir_, "/bin/centella-submit --master ", master(), " --secret-file ",
+                      secret_file_, " --conf centella.driver.host=127.0.0.1 ", options, " ",
+                      program_and_args);
+}
+
 CommandResult LocalCluster::Submit(const std::string& options,
                                    const std::string& program_and_args) {
-  return RunCommand(absl::StrCat(build_dir_, "/bin/centella-submit --master ", master(),
-                                 " --secret-file ", secret_file_,
-                                 " --conf centella.driver.host=127.0.0.1 ", options, " ",
-                                 program_and_args));
+  return RunCommand(SubmitCommand(options, program_and_args));
+}
+
+absl::StatusOr<std::unique_ptr<ChildProcess>> LocalCluster::SubmitAsync(
+    const std::string& options, const std::string& program_and_args, const std::string& log_name) {
+  // exec: the child's pid is centella-submit's own.
+  return ChildProcess::Start({"/bin/sh", "-c", "exec " + SubmitCommand(options, program_and_args)},
+                             {}, dir_ + "/" + log_name);
 }
 
 std::string LocalCluster::Logs() const {
-  std::string out = "---- manager ----\n" + (manager_ ? manager_->Log() : "");
+  std::string out;
+  for (size_t i = 0; i < old_manager_logs_.size(); ++i) {
+    out += absl::StrCat("---- manager (incarnation ", i, ", stopped) ----\n", old_manager_logs_[i]);
+  }
+  out += "---- manager ----\n" + (manager_ ? manager_->Log() : "(not running)\n");
   for (size_t i = 0; i < daemons_.size(); ++i) {
     out += absl::StrCat("---- daemon ", i, " ----\n", daemons_[i]->Log());
   }

@@ -4,11 +4,16 @@
 #ifndef CENTELLA_TESTS_CLUSTER_LOCAL_CLUSTER_H_
 #define CENTELLA_TESTS_CLUSTER_LOCAL_CLUSTER_H_
 
+#include <signal.h>
+
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "cluster_manager.pb.h"
 #include "tests/cluster/child_process.h"
 
 namespace centella {
@@ -20,6 +25,10 @@ struct CommandResult {
 
 // Runs a shell command to completion.
 CommandResult RunCommand(const std::string& command);
+
+// Polls `condition` every `poll` until it holds (true) or `timeout` passes (false).
+bool WaitUntil(const std::function<bool()>& condition, absl::Duration timeout,
+               absl::Duration poll = absl::Milliseconds(10));
 
 class LocalCluster {
  public:
@@ -37,20 +46,39 @@ class LocalCluster {
   const std::string& secret_file() const { return secret_file_; }
   ChildProcess& manager() { return *manager_; }
   ChildProcess& daemon(int i) { return *daemons_[i]; }
-  // Restarts the manager on the same port with the same recovery directory.
+  // Kills the manager with `signal` (SIGKILL: no chance to clean up) and reaps it.
+  void StopManager(int signal = SIGKILL);
+  // Restarts the manager on the same port with the same recovery directory, killing it
+  // first with SIGKILL if it still runs. Each incarnation logs to its own file.
   absl::Status RestartManager();
+  // The current manager incarnation's log.
+  std::string ManagerLog() const { return manager_ ? manager_->Log() : ""; }
+  // <dir>/daemon<i>-work.
+  std::string daemon_work_dir(int i) const;
+  int num_daemons() const { return static_cast<int>(daemons_.size()); }
 
   // centella-submit in client mode against this cluster; `args` follow the options.
   CommandResult Submit(const std::string& options, const std::string& program_and_args);
+  // The same, started in the background; its output goes to <dir>/<log_name>.
+  absl::StatusOr<std::unique_ptr<ChildProcess>> SubmitAsync(const std::string& options,
+                                                            const std::string& program_and_args,
+                                                            const std::string& log_name);
 
-  // Every process's log, for failure messages.
+  // The manager's ListApplications (gRPC, with the cluster's secret).
+  absl::StatusOr<v1::ListApplicationsResponse> ListApplications(bool include_completed = false);
+
+  // Every process's log (all manager incarnations), for failure messages.
   std::string Logs() const;
 
  private:
   LocalCluster() = default;
   absl::Status StartManager(int port);
 
+  std::string SubmitCommand(const std::string& options, const std::string& program_and_args) const;
+
   std::string dir_, build_dir_, secret_file_, worker_timeout_;
+  int manager_incarnations_ = 0;
+  std::vector<std::string> old_manager_logs_;
   std::string manager_address_;
   int manager_port_ = 0;
   std::unique_ptr<ChildProcess> manager_;
