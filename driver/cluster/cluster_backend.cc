@@ -195,28 +195,30 @@ grpc::Status ClusterBackend::OnRegisterExecutor(const v1::RegisterExecutorReques
   return grpc::Status::OK;
 }
 
-void ClusterBackend::LaunchTask(const std::string& executor_id,
-                                std::shared_ptr<const v1::StagePlan> plan,
-                                v1::TaskDescriptor task) {
+void ClusterBackend::LaunchTasks(const std::string& executor_id,
+                                 std::shared_ptr<const v1::StagePlan> plan,
+                                 std::vector<v1::TaskDescriptor> tasks) {
   std::shared_ptr<ExecutorConnection> connection;
   {
     absl::MutexLock lock(&mu_);
     auto it = executors_.find(executor_id);
     if (it != executors_.end()) {
       connection = it->second.connection;
-      it->second.running[task.task_id()] = task;
+      for (const auto& task : tasks) it->second.running[task.task_id()] = task;
     }
   }
-  if (connection == nullptr || !connection->Launch(plan, task)) {
-    ResultCallback cb;
-    {
-      absl::MutexLock lock(&mu_);
-      auto it = executors_.find(executor_id);
-      if (it != executors_.end()) it->second.running.erase(task.task_id());
-      cb = on_result_;
+  if (connection != nullptr && connection->Launch(plan, tasks)) return;
+  ResultCallback cb;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = executors_.find(executor_id);
+    if (it != executors_.end()) {
+      for (const auto& task : tasks) it->second.running.erase(task.task_id());
     }
-    if (cb) cb(LostResult(task, executor_id, "its task stream is closed"));
+    cb = on_result_;
   }
+  if (!cb) return;
+  for (const auto& task : tasks) cb(LostResult(task, executor_id, "its task stream is closed"));
 }
 
 void ClusterBackend::RemoveStage(int stage_id) {

@@ -54,8 +54,8 @@ class ClusterBackend : public ExecutorBackend {
   void SetExecutorsChangedCallback(std::function<void()> callback) override;
   void SetApplicationEndedCallback(std::function<void(absl::Status)> callback) override;
   std::vector<ExecutorSlots> Executors() const override;
-  void LaunchTask(const std::string& executor_id, std::shared_ptr<const v1::StagePlan> plan,
-                  v1::TaskDescriptor task) override;
+  void LaunchTasks(const std::string& executor_id, std::shared_ptr<const v1::StagePlan> plan,
+                   std::vector<v1::TaskDescriptor> tasks) override;
   void RemoveStage(int stage_id) override;
 
   // Stops every executor and unregisters the application. Idempotent.

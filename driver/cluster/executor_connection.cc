@@ -64,7 +64,7 @@ bool ExecutorConnection::Send(const v1::DriverMessage& msg) {
 }
 
 bool ExecutorConnection::Launch(const std::shared_ptr<const v1::StagePlan>& plan,
-                                const v1::TaskDescriptor& task) {
+                                const std::vector<v1::TaskDescriptor>& tasks) {
   absl::MutexLock lock(&mu_);
   auto key = std::make_pair(plan->stage_id(), plan->stage_attempt());
   if (!stages_sent_.contains(key)) {
@@ -74,7 +74,7 @@ bool ExecutorConnection::Launch(const std::shared_ptr<const v1::StagePlan>& plan
     stages_sent_.insert(key);
   }
   v1::DriverMessage launch;
-  *launch.mutable_launch_tasks()->add_tasks() = task;
+  for (const v1::TaskDescriptor& task : tasks) *launch.mutable_launch_tasks()->add_tasks() = task;
   return Send(launch);
 }
 

@@ -35,9 +35,10 @@ class ExecutorConnection {
   // after this returns OK.
   absl::Status Open(UpdateCallback on_update, ClosedCallback on_closed, absl::Duration timeout);
 
-  // Sends `plan` unless this executor already has it, then the task. False when the
+  // Sends `plan` unless this executor already has it, then the tasks. False when the
   // stream is broken (on_closed follows).
-  bool Launch(const std::shared_ptr<const v1::StagePlan>& plan, const v1::TaskDescriptor& task);
+  bool Launch(const std::shared_ptr<const v1::StagePlan>& plan,
+              const std::vector<v1::TaskDescriptor>& tasks);
   void RemoveStage(int stage_id);
   // Asks the executor to exit and closes the stream.
   void Stop(const std::string& reason);

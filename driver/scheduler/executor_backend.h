@@ -37,13 +37,13 @@ class ExecutorBackend {
   virtual void SetApplicationEndedCallback(std::function<void(absl::Status)> callback) {}
   // Executors currently available and their task slots.
   virtual std::vector<ExecutorSlots> Executors() const = 0;
-  // Starts `task` of `plan` on `executor_id`. Returns immediately; the outcome arrives
-  // through the result callback, exactly once per launch. A task whose executor is lost
+  // Starts `tasks` of `plan` on `executor_id` (one message on a cluster). Returns
+  // immediately; each outcome arrives through the result callback, exactly once per task. A task whose executor is lost
   // before it finishes gets a KILLED result whose message names the executor; it is
   // retried without counting as a failure of the task.
-  virtual void LaunchTask(const std::string& executor_id,
-                          std::shared_ptr<const v1::StagePlan> plan,
-                          v1::TaskDescriptor task) = 0;
+  virtual void LaunchTasks(const std::string& executor_id,
+                           std::shared_ptr<const v1::StagePlan> plan,
+                           std::vector<v1::TaskDescriptor> tasks) = 0;
   // The stage's tasks are all done: executors may drop its rebuilt plan.
   virtual void RemoveStage(int stage_id) = 0;
   // Stops running tasks and delivering results, and releases the executors. Call before

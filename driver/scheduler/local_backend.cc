@@ -35,26 +35,28 @@ void LocalBackend::RemoveStage(int stage_id) {
   absl::erase_if(stages_, [stage_id](const auto& kv) { return kv.first.first == stage_id; });
 }
 
-void LocalBackend::LaunchTask(const std::string& executor_id,
-                              std::shared_ptr<const v1::StagePlan> plan,
-                              v1::TaskDescriptor task) {
-  pool_->Schedule([this, plan = std::move(plan), task = std::move(task)] {
-    absl::StatusOr<std::shared_ptr<const StageInstance>> stage = Instance(*plan);
-    v1::TaskResult result;
-    if (!stage.ok()) {
-      result.set_task_id(task.task_id());
-      result.set_stage_id(task.stage_id());
-      result.set_stage_attempt(task.stage_attempt());
-      result.set_partition(task.partition());
-      result.set_attempt(task.attempt());
-      result.set_state(v1::TASK_STATE_FAILED);
-      result.set_error_code(static_cast<int>(stage.status().code()));
-      result.set_error_message(std::string(stage.status().message()));
-    } else {
-      result = runner_.Run(**stage, task);
-    }
-    callback_(std::move(result));
-  });
+void LocalBackend::LaunchTasks(const std::string& executor_id,
+                               std::shared_ptr<const v1::StagePlan> plan,
+                               std::vector<v1::TaskDescriptor> tasks) {
+  for (v1::TaskDescriptor& task : tasks) {
+    pool_->Schedule([this, plan, task = std::move(task)] {
+      absl::StatusOr<std::shared_ptr<const StageInstance>> stage = Instance(*plan);
+      v1::TaskResult result;
+      if (!stage.ok()) {
+        result.set_task_id(task.task_id());
+        result.set_stage_id(task.stage_id());
+        result.set_stage_attempt(task.stage_attempt());
+        result.set_partition(task.partition());
+        result.set_attempt(task.attempt());
+        result.set_state(v1::TASK_STATE_FAILED);
+        result.set_error_code(static_cast<int>(stage.status().code()));
+        result.set_error_message(std::string(stage.status().message()));
+      } else {
+        result = runner_.Run(**stage, task);
+      }
+      callback_(std::move(result));
+    });
+  }
 }
 
 }  // namespace centella

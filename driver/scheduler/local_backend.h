@@ -29,8 +29,8 @@ class LocalBackend : public ExecutorBackend {
 
   void SetResultCallback(ResultCallback callback) override { callback_ = std::move(callback); }
   std::vector<ExecutorSlots> Executors() const override;
-  void LaunchTask(const std::string& executor_id, std::shared_ptr<const v1::StagePlan> plan,
-                  v1::TaskDescriptor task) override;
+  void LaunchTasks(const std::string& executor_id, std::shared_ptr<const v1::StagePlan> plan,
+                   std::vector<v1::TaskDescriptor> tasks) override;
   void RemoveStage(int stage_id) override;
 
   // Finishes queued tasks and joins the task threads; later launches are dropped. Call

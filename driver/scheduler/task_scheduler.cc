@@ -15,18 +15,30 @@ void TaskScheduler::Submit(std::shared_ptr<const v1::StagePlan> plan,
 }
 
 void TaskScheduler::LaunchReady() {
+  const int per_core = SlotsPerCore();
   for (const ExecutorSlots& ex : backend_->Executors()) {
     int& busy = busy_cores_[ex.executor_id];
-    while (busy < ex.cores && !queue_.empty()) {
+    // Consecutive tasks of one stage go to the executor in one message.
+    std::shared_ptr<const v1::StagePlan> batch_plan;
+    std::vector<v1::TaskDescriptor> batch;
+    auto flush = [&] {
+      if (!batch.empty()) backend_->LaunchTasks(ex.executor_id, batch_plan, std::move(batch));
+      batch.clear();
+    };
+    while (busy < ex.cores * per_core && !queue_.empty()) {
       Pending p = std::move(queue_.front());
       queue_.pop_front();
       int attempt = launches_[{p.task.stage_id(), p.task.partition()}]++;
       p.task.set_attempt(attempt);
       p.task.set_task_id(absl::StrCat(p.task.stage_id(), ".", p.task.partition(), ".", attempt));
       ++busy;
-      running_.emplace(p.task.task_id(), std::make_pair(ex.executor_id, p));
-      backend_->LaunchTask(ex.executor_id, p.plan, p.task);
+      if (batch_plan != p.plan) flush();
+      batch_plan = p.plan;
+      batch.push_back(p.task);
+      std::string task_id = p.task.task_id();  // before p is moved from
+      running_.emplace(std::move(task_id), std::make_pair(ex.executor_id, std::move(p)));
     }
+    flush();
   }
 }
 
@@ -36,6 +48,10 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
   auto [executor_id, pending] = std::move(it->second);
   running_.erase(it);
   --busy_cores_[executor_id];
+  if (result.state() == v1::TASK_STATE_FINISHED) {
+    double micros = static_cast<double>(result.metrics().run_time_micros());
+    avg_task_micros_ = avg_task_micros_ >= 1e9 ? micros : 0.8 * avg_task_micros_ + 0.2 * micros;
+  }
 
   Verdict verdict;
   if (cancelled_stages_.contains(result.stage_id()) ||

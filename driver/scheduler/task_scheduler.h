@@ -2,7 +2,12 @@
 // failed tasks.
 //
 // Owned and called only by the DAG scheduler's event loop (not thread-safe). Tasks are
-// served FIFO by stage submission order. A task that fails is retried (on the next free
+// served FIFO by stage submission order.
+//
+// Short tasks are pipelined: while the recent average task lasts under
+// kPipelineBelow, each executor is given up to kPipelineDepth tasks per core, so a core
+// never waits a network round trip for its next task (the executor queues them). Longer
+// tasks get one per core, which keeps the end of a stage balanced across executors. A task that fails is retried (on the next free
 // slot) until it has failed `max_task_failures` times; fetch failures are not retried
 // here — the DAG scheduler recomputes the missing map output instead.
 #ifndef CENTELLA_DRIVER_SCHEDULER_TASK_SCHEDULER_H_
@@ -55,8 +60,17 @@ class TaskScheduler {
   };
   void LaunchReady();
 
+  static constexpr int kPipelineDepth = 8;
+  static constexpr double kPipelineBelowMicros = 20000;
+  int SlotsPerCore() const {
+    return avg_task_micros_ < kPipelineBelowMicros ? kPipelineDepth : 1;
+  }
+
   ExecutorBackend* backend_;
   const int max_task_failures_;
+  // Exponential moving average of task run times; starts "long" (no pipelining) until
+  // tasks have shown they are short.
+  double avg_task_micros_ = 1e9;
   std::deque<Pending> queue_;
   // task_id -> (executor, the pending entry, for a retry)
   absl::flat_hash_map<std::string, std::pair<std::string, Pending>> running_;
