@@ -27,7 +27,7 @@ absl::StatusOr<std::string> HashFile(const std::string& path, int64_t* size) {
     if (errno == ENOENT) return absl::NotFoundError(absl::StrCat("no file ", path));
     return absl::InternalError(absl::StrCat("cannot open ", path, ": ", ErrnoText()));
   }
-  Sha256Hasher hasher;
+  ContentHasher hasher;
   std::vector<char> buffer(1 << 20);
   int64_t total = 0;
   while (true) {
@@ -141,7 +141,7 @@ BinaryStore::~BinaryStore() {
 
 absl::StatusOr<std::unique_ptr<BinaryStore::Upload>> BinaryStore::BeginUpload(
     const std::string& content_hash, int64_t total_size) {
-  ASSIGN_OR_RETURN(std::string hex, ParseContentHash(content_hash));
+  ASSIGN_OR_RETURN(std::string hex, ContentHashHex(content_hash));
   if (total_size < 0) {
     return absl::InvalidArgumentError(absl::StrCat("negative size ", total_size));
   }
@@ -161,7 +161,7 @@ void BinaryStore::MarkVerified(const std::string& hex) {
 }
 
 absl::StatusOr<int64_t> BinaryStore::Stat(const std::string& content_hash) {
-  ASSIGN_OR_RETURN(std::string hex, ParseContentHash(content_hash));
+  ASSIGN_OR_RETURN(std::string hex, ContentHashHex(content_hash));
   const std::string path = PathOf(hex);
   bool verified = false;
   {
@@ -196,7 +196,7 @@ absl::Status BinaryStore::Read(
     const std::string& content_hash, int64_t offset, int64_t max_chunk_bytes,
     absl::FunctionRef<bool(int64_t, std::string_view, int64_t, bool)> sink) {
   ASSIGN_OR_RETURN(int64_t total, Stat(content_hash));
-  ASSIGN_OR_RETURN(std::string hex, ParseContentHash(content_hash));
+  ASSIGN_OR_RETURN(std::string hex, ContentHashHex(content_hash));
   if (offset < 0 || offset > total) {
     return absl::OutOfRangeError(
         absl::StrCat("offset ", offset, " outside binary ", content_hash, " of ", total, " bytes"));

@@ -22,7 +22,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "cluster-manager/content_hash.h"
+#include "common/digest/content_hash.h"
 
 namespace centella::cluster_manager {
 
@@ -50,7 +50,7 @@ class BinaryStore {
     std::string temp_path_;
     int fd_;
     int64_t received_ = 0;
-    Sha256Hasher hasher_;
+    ContentHasher hasher_;
     bool committed_ = false;
   };
 

@@ -15,9 +15,9 @@ using ::testing::HasSubstr;
 TEST(ContentHashTest, KnownDigestAndParsing) {
   EXPECT_EQ(ContentHashOf("abc"),
             "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_TRUE(ParseContentHash(ContentHashOf("x")).ok());
-  EXPECT_FALSE(ParseContentHash("sha256:xyz").ok());
-  EXPECT_FALSE(ParseContentHash("").ok());
+  EXPECT_TRUE(ContentHashHex(ContentHashOf("x")).ok());
+  EXPECT_FALSE(ContentHashHex("sha256:xyz").ok());
+  EXPECT_FALSE(ContentHashHex("").ok());
 }
 
 TEST(BinaryStoreTest, VerifiedUploadIsStoredAndServedInChunks) {
@@ -69,7 +69,7 @@ TEST(BinaryStoreTest, FilesNotVerifiedByThisProcessAreCheckedBeforeUse) {
   ASSERT_TRUE(store.ok());
   const std::string good = "good bytes";
   const std::string hash = ContentHashOf(good);
-  const std::string hex = *ParseContentHash(hash);
+  const std::string hex = *ContentHashHex(hash);
   { std::ofstream(((*store)->dir() + "/" + hex).c_str()) << "tampered"; }
   EXPECT_TRUE(absl::IsNotFound((*store)->Stat(hash).status()));
   { std::ofstream(((*store)->dir() + "/" + hex).c_str()) << good; }

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "cluster-manager/cluster_manager.h"
-#include "cluster-manager/content_hash.h"
+#include "common/digest/content_hash.h"
 #include "cluster-manager/executor_allocator.h"
 #include "common/logging/logger.h"
 #include "common/status/status_macros.h"
@@ -17,7 +17,7 @@ constexpr int64_t kDefaultExecutorMemory = int64_t{1} << 30;  // Spark's 1g
 
 // Fills defaults and refuses requests that could never be served sensibly.
 absl::Status NormalizeDescription(v1::ApplicationDescription& d) {
-  RETURN_IF_ERROR(ParseContentHash(d.binary_hash()).status());
+  RETURN_IF_ERROR(ContentHashHex(d.binary_hash()).status());
   v1::ResourceSpec& r = *d.mutable_executor_resources();
   if (r.cores() < 0 || r.memory_bytes() < 0 || d.max_total_cores() < 0 || d.max_executors() < 0 ||
       d.min_executors() < 0 || d.initial_executors() < 0) {

@@ -3,7 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cluster-manager/cluster_manager.h"
-#include "cluster-manager/content_hash.h"
+#include "common/digest/content_hash.h"
 #include "common/logging/logger.h"
 #include "common/status/status_macros.h"
 
@@ -24,7 +24,7 @@ absl::StatusOr<v1::SubmitDriverResponse> ClusterManager::SubmitDriver(
     }
     DriverRecord driver;
     driver.description = req.description();
-    RETURN_IF_ERROR(ParseContentHash(driver.description.binary_hash()).status());
+    RETURN_IF_ERROR(ContentHashHex(driver.description.binary_hash()).status());
     v1::ResourceSpec& r = *driver.description.mutable_resources();
     if (r.cores() < 0 || r.memory_bytes() < 0) {
       return absl::InvalidArgumentError("driver resources must not be negative");

@@ -7,7 +7,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "cluster-manager/cluster_manager_server.h"
-#include "cluster-manager/content_hash.h"
+#include "common/digest/content_hash.h"
 #include "cluster_manager.grpc.pb.h"
 #include "common/rpc/rpc_server.h"
 #include "executor_daemon.grpc.pb.h"

@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "cluster-manager/binary_store.h"
 #include "cluster-manager/cluster_manager.h"
-#include "cluster-manager/content_hash.h"
+#include "common/digest/content_hash.h"
 #include "cluster-manager/fake_daemon_client.h"
 #include "common/clock/fake_clock.h"
 #include "common/storage/fake_storage.h"

@@ -63,4 +63,19 @@ bool IsValidContentHash(std::string_view hash) {
   return true;
 }
 
+absl::StatusOr<std::string> ContentHashHex(std::string_view hash) {
+  std::string hex;
+  if (hash.size() == 7 + 64 && hash.substr(0, 7) == "sha256:") hex = std::string(hash.substr(7));
+  bool ok = hex.size() == 64;
+  for (char& c : hex) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+    ok = ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+  }
+  if (!ok) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad content hash \"", std::string(hash), "\": expected sha256: and 64 hex digits"));
+  }
+  return hex;
+}
+
 }  // namespace centella

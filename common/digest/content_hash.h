@@ -31,6 +31,11 @@ std::string ContentHashOf(std::string_view bytes);
 absl::StatusOr<std::string> ContentHashOfFile(const std::string& path);
 // True for "sha256:" followed by 64 lowercase hex digits.
 bool IsValidContentHash(std::string_view hash);
+// The 64 hex digits of "sha256:<hex>" (lowercased), e.g. to name a cached file;
+// InvalidArgument quoting `hash` and the expected form otherwise.
+absl::StatusOr<std::string> ContentHashHex(std::string_view hash);
+
+inline constexpr char kContentHashPrefix[] = "sha256:";
 
 }  // namespace centella
 

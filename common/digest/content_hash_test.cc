@@ -19,6 +19,10 @@ TEST(ContentHashTest, KnownVectorsAndChunking) {
   EXPECT_TRUE(IsValidContentHash(ContentHashOf("x")));
   EXPECT_FALSE(IsValidContentHash("sha256:XYZ"));
   EXPECT_FALSE(IsValidContentHash("md5:" + std::string(64, 'a')));
+  EXPECT_EQ(*ContentHashHex("sha256:" + std::string(64, 'A')), std::string(64, 'a'));
+  auto bad = ContentHashHex("sha256:../../etc/passwd");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("../../etc/passwd"), absl::string_view::npos);
 }
 
 TEST(ContentHashTest, Files) {
