@@ -127,7 +127,11 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
     cluster.app_name = ctx->app_name_;
     cluster.conf = ctx->conf_;
     ASSIGN_OR_RETURN(cluster.advertise_host, ctx->conf_.Get(kDriverHost));
-    if (cluster.advertise_host.empty()) cluster.advertise_host = LocalHostName();
+    if (cluster.advertise_host.empty()) {
+      // A cluster-mode driver is told its host by the daemon that started it.
+      const char* host = std::getenv("CENTELLA_HOST");
+      cluster.advertise_host = host != nullptr && *host != '\0' ? host : LocalHostName();
+    }
     ASSIGN_OR_RETURN(auto backend, ClusterBackend::Start(std::move(cluster), ctx->secret_.get()));
     ctx->app_id_ = backend->app_id();
     ctx->backend_ = std::move(backend);

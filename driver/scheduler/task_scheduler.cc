@@ -15,8 +15,16 @@ void TaskScheduler::Submit(std::shared_ptr<const v1::StagePlan> plan,
 }
 
 void TaskScheduler::LaunchReady() {
-  const int per_core = SlotsPerCore();
-  for (const ExecutorSlots& ex : backend_->Executors()) {
+  std::vector<ExecutorSlots> executors = backend_->Executors();
+  int total_cores = 0;
+  for (const ExecutorSlots& ex : executors) total_cores += ex.cores;
+  if (total_cores == 0) return;
+  // Never queue more on one executor than its fair share of the outstanding tasks, so an
+  // executor that joins mid-stage still finds work.
+  const int fair = static_cast<int>((queue_.size() + running_.size() + total_cores - 1) /
+                                    total_cores);
+  const int per_core = std::max(1, std::min(SlotsPerCore(), fair));
+  for (const ExecutorSlots& ex : executors) {
     int& busy = busy_cores_[ex.executor_id];
     // Consecutive tasks of one stage go to the executor in one message.
     std::shared_ptr<const v1::StagePlan> batch_plan;

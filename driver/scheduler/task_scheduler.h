@@ -5,9 +5,10 @@
 // served FIFO by stage submission order.
 //
 // Short tasks are pipelined: while the recent average task lasts under
-// kPipelineBelow, each executor is given up to kPipelineDepth tasks per core, so a core
-// never waits a network round trip for its next task (the executor queues them). Longer
-// tasks get one per core, which keeps the end of a stage balanced across executors. A task that fails is retried (on the next free
+// kPipelineBelow, each executor is given up to kPipelineDepth tasks per core (never more
+// than its fair share of the outstanding tasks), so a core never waits a network round
+// trip for its next task. Longer tasks get one per core, which keeps the end of a stage
+// balanced and leaves work for executors that join mid-stage. A task that fails is retried (on the next free
 // slot) until it has failed `max_task_failures` times; fetch failures are not retried
 // here — the DAG scheduler recomputes the missing map output instead.
 #ifndef CENTELLA_DRIVER_SCHEDULER_TASK_SCHEDULER_H_

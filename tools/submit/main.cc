@@ -2,7 +2,9 @@
 //
 // In client mode (any master) the driver runs right here: centella-submit validates the options,
 // then replaces itself (execv) with the job, passing master, name and configuration
-// through the environment Context::FromEnvironment reads.
+// through the environment Context::FromEnvironment reads. With --deploy-mode cluster it
+// uploads the program and asks the cluster manager to run the driver on a daemon; status,
+// kill and list query the manager.
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,7 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "common/auth/shared_secret.h"
 #include "common/config/conf.h"
+#include "tools/submit/cluster_commands.h"
 #include "tools/submit/submit_options.h"
 
 int main(int argc, char** argv) {
@@ -25,11 +29,27 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "centella-submit: %s\n", std::string(options.status().message()).c_str());
     return 2;
   }
-  if (options->deploy_mode == "cluster") {
-    std::fprintf(stderr,
-                 "centella-submit: --deploy-mode cluster is not available in this build; the "
-                 "driver runs here with --deploy-mode client\n");
-    return 2;
+  if (options->command != "run" || options->deploy_mode == "cluster") {
+    // Talks to the cluster manager and returns; the driver (if any) runs on the cluster.
+    absl::StatusOr<centella::SharedSecret> secret =
+        centella::SharedSecret::Load(options->secret_file, options->insecure, "submit");
+    absl::Status s = secret.status();
+    if (s.ok()) {
+      if (options->command == "status") {
+        s = centella::PrintDriverStatus(*options, *secret);
+      } else if (options->command == "kill") {
+        s = centella::KillClusterDriver(*options, *secret);
+      } else if (options->command == "list") {
+        s = centella::ListApplications(*options, *secret);
+      } else {
+        s = centella::SubmitClusterDriver(*options, *secret);
+      }
+    }
+    if (!s.ok()) {
+      std::fprintf(stderr, "centella-submit: %s\n", std::string(s.message()).c_str());
+      return 1;
+    }
+    return 0;
   }
   if (::access(options->program.c_str(), X_OK) != 0) {
     std::fprintf(stderr, "centella-submit: cannot run program %s: %s\n",

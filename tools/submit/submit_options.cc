@@ -91,6 +91,21 @@ absl::StatusOr<SubmitOptions> ParseSubmitOptions(int argc, const char* const* ar
     return absl::InvalidArgumentError("no PROGRAM given (usage: centella-submit [options] "
                                       "PROGRAM [ARGS...]; --help lists the options)");
   }
+  if (rest[0] == "status" || rest[0] == "kill" || rest[0] == "list") {
+    options.command = rest[0];
+    if (options.master.kind != MasterUrl::Kind::kCluster) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          rest[0], " needs a cluster master: --master centella://host:port"));
+    }
+    size_t want = options.command == "list" ? 1 : 2;
+    if (rest.size() != want) {
+      return absl::InvalidArgumentError(
+          options.command == "list" ? "list takes no arguments"
+                                    : absl::StrCat(rest[0], " takes one driver id"));
+    }
+    if (want == 2) options.command_arg = rest[1];
+    return options;
+  }
   if (rest[0].size() > 1 && rest[0][0] == '-') {
     return absl::InvalidArgumentError(absl::StrCat("unknown option ", rest[0],
                                                    " (--help lists the options)"));

@@ -5,6 +5,8 @@
 //                   [--executor-memory SIZE] [--total-executor-cores N] [--supervise]
 //                   [--secret-file FILE] [--insecure]
 //                   PROGRAM [ARGS...]
+//   centella-submit --master centella://HOST:PORT status|kill DRIVER_ID
+//   centella-submit --master centella://HOST:PORT list
 // Options stop at PROGRAM; everything after it belongs to the job.
 #ifndef CENTELLA_TOOLS_SUBMIT_SUBMIT_OPTIONS_H_
 #define CENTELLA_TOOLS_SUBMIT_SUBMIT_OPTIONS_H_
@@ -26,6 +28,10 @@ struct SubmitOptions {
   std::string secret_file;  // absolute; empty = $CENTELLA_SECRET_FILE
   bool insecure = false;
   Conf conf;             // properties file, then --conf, then the resource flags
+  // "run" (the default: PROGRAM [ARGS]), or "status"/"kill" (with a driver id) or "list"
+  // against a cluster manager.
+  std::string command = "run";
+  std::string command_arg;
   std::string program;
   std::vector<std::string> program_args;
 };
