@@ -1,46 +1,71 @@
+// slow_job PARTITIONS TASK_MS OUT: a job whose tasks take a known time, so that tests
+// can act on a cluster while it runs (kill an executor, restart the manager, ...).
+//
+// The numbers 0 .. PARTITIONS*10-1 are spread over PARTITIONS map tasks, each sleeping
+// about TASK_MS in total, keyed by x % 7 and summed with reduce_by_key into PARTITIONS
+// reduce tasks, each of which sleeps TASK_MS again. OUT receives part-NNNNN files of
+// "key<TAB>sum" lines (keys 0..6, each the sum of the numbers with that remainder) and
+// OUT/_SUCCESS.
+//
+//   centella-submit --master local[2] build/examples/slow_job 8 200 out
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
+
 #include "driver/api/centella.h"
-int main(int argc, char** argv) {
-  auto ctx = centella::Context::FromEnvironment("exp");
-  if (!ctx.ok()) return 1;
-  int v = std::atoi(argv[1]);
+
+namespace zz {
+
+constexpr int64_t kRecordsPerPartition = 10;
+constexpr int64_t kKeys = 7;
+
+absl::Status Run(centella::Context& ctx, int partitions, int task_ms, const std::string& out) {
   std::vector<int64_t> numbers;
-  for (int64_t x = 0; x < 40; ++x) numbers.push_back(x);
-  absl::Status s;
-  auto pairs = (*ctx)->parallelize(numbers, 4).map([](int64_t x) { return std::pair<int64_t, int64_t>(x % 7, x); });
-  if (v == 1) {
-    s = pairs.reduce_by_key(std::plus<int64_t>(), 4).save_as_text_file(argv[2]);
-  } else if (v == 2) {
-    s = pairs.reduce_by_key([](int64_t a, int64_t b) { return a + b; }, 4).save_as_text_file(argv[2]);
-  } else if (v == 3) {
-    auto r = pairs.reduce_by_key([](int64_t a, int64_t b) { return a + b; }, 4).collect();
-    s = r.status();
-    if (r.ok()) std::printf("%zu\n", r->size());
-  } else if (v == 4) {
-    s = pairs.save_as_text_file(argv[2]);
+  for (int64_t x = 0; x < partitions * kRecordsPerPartition; ++x) numbers.push_back(x);
+  const int record_us = task_ms * 1000 / static_cast<int>(kRecordsPerPartition);
+  const int task_us = task_ms * 1000;
+  return ctx.parallelize(std::move(numbers), partitions)
+      .map([record_us](int64_t x) {
+        std::this_thread::sleep_for(std::chrono::microseconds(record_us));
+        return std::pair<int64_t, int64_t>(x % kKeys, x);
+      })
+      .reduce_by_key(std::plus<int64_t>(), partitions)
+      .map_partitions([task_us](std::vector<std::pair<int64_t, int64_t>>&& sums) {
+        std::this_thread::sleep_for(std::chrono::microseconds(task_us));
+        return std::move(sums);
+      })
+      .save_as_text_file(out);
+}
+
+}  // namespace zz
+using namespace zz;
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: slow_job PARTITIONS TASK_MS OUT\n");
+    return 2;
   }
-  if (v == 5) {
-    int us = 10;
-    s = (*ctx)->parallelize(numbers, 4).map([us](int64_t x) { return std::pair<int64_t, int64_t>(x % 7, x + us - us); })
-        .reduce_by_key(std::plus<int64_t>(), 4).save_as_text_file(argv[2]);
-  } else if (v == 6) {
-    s = pairs.reduce_by_key(std::plus<int64_t>(), 4)
-        .map_partitions([](std::vector<std::pair<int64_t, int64_t>>&& p) { return std::move(p); })
-        .save_as_text_file(argv[2]);
-  } else if (v == 7) {
-    s = pairs.map_partitions([](std::vector<std::pair<int64_t, int64_t>>&& p) { return std::move(p); })
-        .save_as_text_file(argv[2]);
-  } else if (v == 8) {
-    auto r = pairs.reduce_by_key(std::plus<int64_t>(), 4)
-        .map_partitions([](std::vector<std::pair<int64_t, int64_t>>&& p) { return std::move(p); }).collect();
-    s = r.status();
+  const int partitions = std::atoi(argv[1]);
+  const int task_ms = std::atoi(argv[2]);
+  if (partitions <= 0 || task_ms < 0) {
+    std::fprintf(stderr, "slow_job: PARTITIONS must be positive and TASK_MS not negative\n");
+    return 2;
   }
-  std::printf("status %s\n", s.ToString().c_str());
-  return s.ok() ? 0 : 1;
+  auto ctx = centella::Context::FromEnvironment("slow-job");
+  if (!ctx.ok()) {
+    std::fprintf(stderr, "slow_job: %s\n", std::string(ctx.status().message()).c_str());
+    return 1;
+  }
+  absl::Status s = Run(**ctx, partitions, task_ms, argv[3]);
+  if (!s.ok()) {
+    std::fprintf(stderr, "slow_job: %s\n", std::string(s.message()).c_str());
+    return 1;
+  }
+  return 0;
 }
