@@ -20,7 +20,7 @@
 
 #include "driver/api/centella.h"
 
-namespace zz {
+namespace {
 
 constexpr int64_t kRecordsPerPartition = 10;
 constexpr int64_t kKeys = 7;
@@ -43,8 +43,7 @@ absl::Status Run(centella::Context& ctx, int partitions, int task_ms, const std:
       .save_as_text_file(out);
 }
 
-}  // namespace zz
-using namespace zz;
+}  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 4) {
