@@ -99,6 +99,26 @@ absl::StatusOr<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(
   desc.mutable_executor_resources()->set_memory_bytes(*memory);
   desc.set_max_total_cores(static_cast<int32_t>(*max_cores));
   desc.set_dynamic_allocation(*dynamic);
+  AllocationPolicyOptions allocation;
+  if (*dynamic) {
+    absl::StatusOr<int64_t> min = o.conf.GetInt("centella.dynamicAllocation.minExecutors", 0);
+    absl::StatusOr<int64_t> max = o.conf.GetInt("centella.dynamicAllocation.maxExecutors", 0);
+    absl::StatusOr<int64_t> initial =
+        o.conf.GetInt("centella.dynamicAllocation.initialExecutors", 0);
+    absl::StatusOr<absl::Duration> backlog = o.conf.GetDuration(
+        "centella.dynamicAllocation.schedulerBacklogTimeout", absl::Seconds(1));
+    absl::StatusOr<absl::Duration> idle = o.conf.GetDuration(
+        "centella.dynamicAllocation.executorIdleTimeout", absl::Seconds(60));
+    for (const absl::Status& s : {min.status(), max.status(), initial.status(), backlog.status(),
+                                  idle.status()}) {
+      if (!s.ok()) return s;
+    }
+    desc.set_min_executors(static_cast<int32_t>(*min));
+    desc.set_max_executors(static_cast<int32_t>(*max));
+    desc.set_initial_executors(static_cast<int32_t>(*initial));
+    allocation = {static_cast<int>(*min), static_cast<int>(*max), static_cast<int>(*cores),
+                  *backlog, *idle};
+  }
   for (const auto& [k, v] : o.conf.Entries()) (*desc.mutable_conf())[k] = v;
   ClusterBackend* self = backend.get();
   absl::StatusOr<std::string> app_id = backend->manager_->Register(
@@ -106,6 +126,10 @@ absl::StatusOr<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(
       [self](const v1::ApplicationEvent& e) { self->OnManagerEvent(e); });
   if (!app_id.ok()) return app_id.status();
   backend->app_id_ = *app_id;
+  if (*dynamic) {
+    backend->allocation_thread_ =
+        std::thread([self, allocation] { self->AllocationLoop(AllocationPolicy(allocation)); });
+  }
   Log()->info("registered application {} with cluster manager {}", backend->app_id_,
               o.manager_address);
   return backend;
@@ -119,6 +143,11 @@ void ClusterBackend::Shutdown(bool succeeded) {
     absl::MutexLock lock(&mu_);
     if (shut_down_) return;
     shut_down_ = true;
+  }
+  stop_allocation_.Notify();
+  if (allocation_thread_.joinable()) allocation_thread_.join();
+  {
+    absl::MutexLock lock(&mu_);
     executors = std::move(executors_);
     executors_.clear();
   }
@@ -263,6 +292,29 @@ void ClusterBackend::OnExecutorLost(const std::string& executor_id, const std::s
     if (cb) cb(LostResult(task, executor_id, reason));
   }
   if (changed) changed();
+}
+
+void ClusterBackend::AllocationLoop(AllocationPolicy policy) {
+  while (!stop_allocation_.WaitForNotificationWithTimeout(absl::Milliseconds(200))) {
+    std::vector<AllocationPolicy::ExecutorLoad> loads;
+    {
+      absl::MutexLock lock(&mu_);
+      for (const auto& [id, ex] : executors_) {
+        loads.push_back({id, static_cast<int>(ex.running.size())});
+      }
+    }
+    AllocationPolicy::Decision d = policy.Observe(absl::Now(), waiting_tasks_, loads);
+    if (!d.release.empty()) {
+      Log()->info("dynamic allocation: releasing {} idle executors", d.release.size());
+      absl::Status s = manager_->KillExecutors(d.release, "idle (dynamic allocation)");
+      if (!s.ok()) Log()->warn("{}", std::string(s.message()));
+    } else if (d.request_total) {
+      Log()->info("dynamic allocation: {} tasks waiting; asking for {} executors",
+                  waiting_tasks_.load(), *d.request_total);
+      absl::Status s = manager_->RequestExecutors(*d.request_total);
+      if (!s.ok()) Log()->warn("{}", std::string(s.message()));
+    }
+  }
 }
 
 void ClusterBackend::OnManagerEvent(const v1::ApplicationEvent& event) {

@@ -11,7 +11,9 @@
 #ifndef CENTELLA_DRIVER_CLUSTER_CLUSTER_BACKEND_H_
 #define CENTELLA_DRIVER_CLUSTER_CLUSTER_BACKEND_H_
 
+#include <atomic>
 #include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -20,10 +22,12 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "common/auth/shared_secret.h"
 #include "common/config/conf.h"
 #include "common/rpc/rpc_server.h"
 #include "driver.grpc.pb.h"
+#include "driver/cluster/allocation_policy.h"
 #include "driver/cluster/executor_connection.h"
 #include "driver/cluster/manager_session.h"
 #include "driver/scheduler/executor_backend.h"
@@ -57,6 +61,7 @@ class ClusterBackend : public ExecutorBackend {
   void LaunchTasks(const std::string& executor_id, std::shared_ptr<const v1::StagePlan> plan,
                    std::vector<v1::TaskDescriptor> tasks) override;
   void RemoveStage(int stage_id) override;
+  void ReportWaitingTasks(int waiting) override { waiting_tasks_ = waiting; }
 
   // Stops every executor and unregisters the application. Idempotent.
   void Shutdown(bool succeeded);
@@ -80,6 +85,8 @@ class ClusterBackend : public ExecutorBackend {
   void OnTaskUpdate(const std::string& executor_id, v1::TaskResult result);
   void OnExecutorLost(const std::string& executor_id, const std::string& reason);
   void OnManagerEvent(const v1::ApplicationEvent& event);
+  // Dynamic allocation: runs the policy every 200 ms until shutdown.
+  void AllocationLoop(AllocationPolicy policy);
 
   const ClusterBackendOptions options_;
   const SharedSecret* secret_;
@@ -87,6 +94,9 @@ class ClusterBackend : public ExecutorBackend {
   std::unique_ptr<Service> service_;
   std::unique_ptr<RpcServer> server_;
   std::unique_ptr<ManagerSession> manager_;
+  std::atomic<int> waiting_tasks_{0};
+  absl::Notification stop_allocation_;
+  std::thread allocation_thread_;
 
   mutable absl::Mutex mu_;
   ResultCallback on_result_ ABSL_GUARDED_BY(mu_);

@@ -171,6 +171,20 @@ absl::Status ManagerSession::RequestExecutors(int target) {
   return s.ok() ? absl::OkStatus() : Annotate(s, "requesting executors");
 }
 
+absl::Status ManagerSession::KillExecutors(const std::vector<std::string>& executor_ids,
+                                           const std::string& reason) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(In(absl::Seconds(5)));
+  v1::KillExecutorsRequest req;
+  req.set_app_id(app_id_);
+  for (const std::string& id : executor_ids) req.add_executor_ids(id);
+  req.set_reason(reason);
+  req.set_adjust_target(true);
+  v1::KillExecutorsResponse resp;
+  grpc::Status s = stub_->KillExecutors(&ctx, req, &resp);
+  return s.ok() ? absl::OkStatus() : Annotate(s, "releasing executors");
+}
+
 void ManagerSession::Unregister(bool succeeded, const std::string& message) {
   stopping_ = true;
   {

@@ -39,6 +39,8 @@ class ManagerSession {
 
   // Asks the manager for a total of `target` executors (dynamic allocation).
   absl::Status RequestExecutors(int target);
+  // Gives executors back (dynamic allocation); the target drops with them.
+  absl::Status KillExecutors(const std::vector<std::string>& executor_ids, const std::string& reason);
 
   // Stops the watch and unregisters (best effort: the manager may be down).
   void Unregister(bool succeeded, const std::string& message);

@@ -46,6 +46,9 @@ class ExecutorBackend {
                            std::vector<v1::TaskDescriptor> tasks) = 0;
   // The stage's tasks are all done: executors may drop its rebuilt plan.
   virtual void RemoveStage(int stage_id) = 0;
+  // How many tasks wait for a free slot (reported by the task scheduler after every
+  // change), for dynamic allocation. Thread-safe; cheap.
+  virtual void ReportWaitingTasks(int waiting) {}
   // Stops running tasks and delivering results, and releases the executors. Call before
   // destroying the scheduler that receives the results. Idempotent.
   virtual void Shutdown() = 0;

@@ -18,7 +18,10 @@ void TaskScheduler::LaunchReady() {
   std::vector<ExecutorSlots> executors = backend_->Executors();
   int total_cores = 0;
   for (const ExecutorSlots& ex : executors) total_cores += ex.cores;
-  if (total_cores == 0) return;
+  if (total_cores == 0) {
+    backend_->ReportWaitingTasks(static_cast<int>(queue_.size()));
+    return;
+  }
   // Never queue more on one executor than its fair share of the outstanding tasks, so an
   // executor that joins mid-stage still finds work.
   const int fair = static_cast<int>((queue_.size() + running_.size() + total_cores - 1) /
@@ -48,6 +51,7 @@ void TaskScheduler::LaunchReady() {
     }
     flush();
   }
+  backend_->ReportWaitingTasks(static_cast<int>(queue_.size()));
 }
 
 TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {

@@ -81,6 +81,22 @@ TEST_F(ClusterWordCountTest, TwoDaemonsMatchLocalMode) {
   }
 }
 
+TEST_F(ClusterWordCountTest, DynamicAllocationAsksForExecutorsWhenTasksWait) {
+  // No executors at start: the job can only finish if the driver asks for them.
+  auto cluster = LocalCluster::Start((dir_ / "cluster").string(), build_, 2, 2);
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  fs::path out = dir_ / "dynamic-out";
+  CommandResult r = (*cluster)->Submit(
+      "--executor-cores 1 --executor-memory 1g --conf centella.dynamicAllocation.enabled=true "
+      "--conf centella.dynamicAllocation.initialExecutors=0 "
+      "--conf centella.dynamicAllocation.schedulerBacklogTimeout=200ms "
+      "--conf centella.files.maxPartitionBytes=1m",
+      build_ + "/examples/word_count " + corpus_ + " " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output << (*cluster)->Logs();
+  EXPECT_NE(r.output.find("dynamic allocation:"), std::string::npos) << r.output;
+  EXPECT_EQ(ReadCounts(out), want_);
+}
+
 TEST_F(ClusterWordCountTest, WrongSecretIsRefused) {
   auto cluster = LocalCluster::Start((dir_ / "cluster").string(), build_, 1, 1);
   ASSERT_TRUE(cluster.ok()) << cluster.status();
