@@ -1,9 +1,10 @@
-// slow_job PARTITIONS TASK_MS OUT: a job whose tasks take a known time, so that tests
-// can act on a cluster while it runs (kill an executor, restart the manager, ...).
+// slow_job PARTITIONS TASK_MS OUT [REDUCE_TASK_MS]: a job whose tasks take a known time,
+// so that tests can act on a cluster while it runs (kill an executor, restart the
+// manager, ...).
 //
 // The numbers 0 .. PARTITIONS*10-1 are spread over PARTITIONS map tasks, each sleeping
 // about TASK_MS in total, keyed by x % 7 and summed with reduce_by_key into PARTITIONS
-// reduce tasks, each of which sleeps TASK_MS again. OUT receives part-NNNNN files of
+// reduce tasks, each of which sleeps REDUCE_TASK_MS (default TASK_MS). OUT receives part-NNNNN files of
 // "key<TAB>sum" lines (keys 0..6, each the sum of the numbers with that remainder) and
 // OUT/_SUCCESS.
 //
@@ -25,11 +26,12 @@ namespace {
 constexpr int64_t kRecordsPerPartition = 10;
 constexpr int64_t kKeys = 7;
 
-absl::Status Run(centella::Context& ctx, int partitions, int task_ms, const std::string& out) {
+absl::Status Run(centella::Context& ctx, int partitions, int task_ms, int reduce_task_ms,
+                 const std::string& out) {
   std::vector<int64_t> numbers;
   for (int64_t x = 0; x < partitions * kRecordsPerPartition; ++x) numbers.push_back(x);
   const int record_us = task_ms * 1000 / static_cast<int>(kRecordsPerPartition);
-  const int task_us = task_ms * 1000;
+  const int task_us = reduce_task_ms * 1000;
   return ctx.parallelize(std::move(numbers), partitions)
       .map([record_us](int64_t x) {
         std::this_thread::sleep_for(std::chrono::microseconds(record_us));
@@ -46,14 +48,15 @@ absl::Status Run(centella::Context& ctx, int partitions, int task_ms, const std:
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: slow_job PARTITIONS TASK_MS OUT\n");
+  if (argc != 4 && argc != 5) {
+    std::fprintf(stderr, "usage: slow_job PARTITIONS TASK_MS OUT [REDUCE_TASK_MS]\n");
     return 2;
   }
   const int partitions = std::atoi(argv[1]);
   const int task_ms = std::atoi(argv[2]);
-  if (partitions <= 0 || task_ms < 0) {
-    std::fprintf(stderr, "slow_job: PARTITIONS must be positive and TASK_MS not negative\n");
+  const int reduce_task_ms = argc == 5 ? std::atoi(argv[4]) : task_ms;
+  if (partitions <= 0 || task_ms < 0 || reduce_task_ms < 0) {
+    std::fprintf(stderr, "slow_job: PARTITIONS must be positive and the times not negative\n");
     return 2;
   }
   auto ctx = centella::Context::FromEnvironment("slow-job");
@@ -61,7 +64,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "slow_job: %s\n", std::string(ctx.status().message()).c_str());
     return 1;
   }
-  absl::Status s = Run(**ctx, partitions, task_ms, argv[3]);
+  absl::Status s = Run(**ctx, partitions, task_ms, reduce_task_ms, argv[3]);
   if (!s.ok()) {
     std::fprintf(stderr, "slow_job: %s\n", std::string(s.message()).c_str());
     return 1;

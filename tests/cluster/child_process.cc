@@ -68,12 +68,14 @@ void ChildProcess::Signal(int signal) {
 }
 
 std::optional<int> ChildProcess::Wait(absl::Duration timeout) {
+  if (reaped_) return wait_status_;
   absl::Time deadline = absl::Now() + timeout;
   while (true) {
     int status = 0;
     pid_t r = ::waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
       reaped_ = true;
+      wait_status_ = status;
       return status;
     }
     if (absl::Now() > deadline) return std::nullopt;

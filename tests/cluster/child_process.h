@@ -28,6 +28,7 @@ class ChildProcess {
   // Sends `signal` to the process.
   void Signal(int signal);
   // Waits up to `timeout` for the exit; the wait status, or nullopt if still running.
+  // Once reaped, returns the same status again at once.
   std::optional<int> Wait(absl::Duration timeout);
   bool running();
   std::string Log() const;
@@ -36,6 +37,7 @@ class ChildProcess {
   ChildProcess() = default;
   pid_t pid_ = -1;
   bool reaped_ = false;
+  int wait_status_ = 0;
   std::string log_path_;
 };
 

@@ -122,25 +122,32 @@ class ClusterLifecycleTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  void StartCluster(int daemons, int cores) {
-    auto c = LocalCluster::Start((dir_ / "cluster").string(), build_, daemons, cores);
+  void StartCluster(int daemons, int cores, int manager_port = 0) {
+    auto c = LocalCluster::Start((dir_ / "cluster").string(), build_, daemons, cores, "10s",
+                                 manager_port);
     ASSERT_TRUE(c.ok()) << c.status();
     cluster_ = *std::move(c);
   }
 
   // Starts slow_job in the background; its driver's output is submits_[name]->Log().
   ChildProcess* SubmitSlowJob(const std::string& name, const std::string& options,
-                              int partitions, int task_ms) {
+                              int partitions, int task_ms, int reduce_task_ms = -1) {
+    if (reduce_task_ms < 0) reduce_task_ms = task_ms;
     auto child = cluster_->SubmitAsync(
         options,
         absl::StrCat(build_, "/examples/slow_job ", partitions, " ", task_ms, " ",
-                     Out(name).string()),
+                     Out(name).string(), " ", reduce_task_ms),
         name + ".log");
     EXPECT_TRUE(child.ok()) << child.status();
     if (!child.ok()) return nullptr;
     submits_[name] = *std::move(child);
     return submits_[name].get();
   }
+
+  // What the driver logs as slow_job's stages start and end.
+  static constexpr char kMapStageSubmitted[] = "submitted: reduce_by_key (map side)";
+  static constexpr char kMapStageFinished[] = "finished: reduce_by_key (map side)";
+  static constexpr char kResultStageFinished[] = "finished: save_as_text_file";
 
   fs::path Out(const std::string& name) const { return dir_ / (name + "-out"); }
 
@@ -262,6 +269,8 @@ TEST_F(ClusterLifecycleTest, UnsatisfiableRequestWaitsUntilADaemonJoins) {
       },
       absl::Seconds(10)))
       << "the manager does not list " << app_id << " as waiting with a reason";
+  std::printf("%s is listed as %s: %s\n", app_id.c_str(),
+              v1::ApplicationState_Name(waiting.state()).c_str(), waiting.message().c_str());
   EXPECT_NE(waiting.message().find("waiting"), std::string::npos) << waiting.message();
   EXPECT_NE(waiting.message().find("2 cores"), std::string::npos)
       << "the reason should name what is missing: " << waiting.message();
@@ -298,22 +307,27 @@ TEST_F(ClusterLifecycleTest, UnsatisfiableRequestWaitsUntilADaemonJoins) {
 // takes the application, its executors and the daemons back without duplicates, and the
 // job succeeds.
 TEST_F(ClusterLifecycleTest, ManagerKilledAndRestartedMidJob) {
-  ASSERT_NO_FATAL_FAILURE(StartCluster(2, 2));
-  constexpr int kPartitions = 24;  // 24 x 500 ms per stage over 4 cores: ~3 s a stage
+  // The manager comes back on its port: one outside the ephemeral range, so that no other
+  // server or outgoing connection can take it while the manager is down.
+  const int port = UnusedPortOutsideEphemeralRange();
+  ASSERT_NE(port, 0);
+  ASSERT_NO_FATAL_FAILURE(StartCluster(2, 2, port));
+  // 24 tasks over 4 cores: the map stage takes ~2.4 s, the reduce stage ~4.8 s.
+  constexpr int kPartitions = 24;
   ChildProcess* submit = SubmitSlowJob(
-      "job", "--executor-cores 1 --executor-memory 1g", kPartitions, 500);
+      "job", "--executor-cores 1 --executor-memory 1g", kPartitions, 400, 800);
   ASSERT_NE(submit, nullptr);
   const std::string app_id = WaitForAppId("job");
   ASSERT_FALSE(app_id.empty());
-  // Tasks are running: the map stage is submitted and executors took it.
+  // Tasks are running: the map stage is submitted and all 4 executors took part of it.
   ASSERT_TRUE(WaitUntil(
       [&] {
-        std::string log = submit->Log();
-        return log.find("Stage 0 submitted") != std::string::npos &&
-               log.find(" ready with ") != std::string::npos;
+        const std::string log = submit->Log();
+        return log.find(kMapStageSubmitted) != std::string::npos &&
+               LinesWith(log, " ready with ").size() == 4;
       },
       absl::Seconds(30)))
-      << "the job never started running tasks";
+      << "the job never started running tasks on its 4 executors";
   absl::StatusOr<v1::ListApplicationsResponse> before = cluster_->ListApplications();
   ASSERT_TRUE(before.ok()) << before.status();
   const v1::ApplicationInfo* app_before = FindApp(*before, app_id);
@@ -321,14 +335,16 @@ TEST_F(ClusterLifecycleTest, ManagerKilledAndRestartedMidJob) {
   const std::string incarnation_before = before->manager_incarnation();
 
   cluster_->StopManager(SIGKILL);
-  ASSERT_FALSE(submit->Log().find("Stage 0 finished") != std::string::npos)
+  ASSERT_EQ(submit->Log().find(kMapStageFinished), std::string::npos)
       << "the map stage ended before the manager was killed; make the job longer";
 
   // Without a manager the job goes on: the map stage finishes.
-  EXPECT_TRUE(WaitUntil([&] { return submit->Log().find("Stage 0 finished") != std::string::npos; },
+  EXPECT_TRUE(WaitUntil([&] { return submit->Log().find(kMapStageFinished) != std::string::npos; },
                         absl::Seconds(20)))
       << "the job made no progress while the manager was down";
   ASSERT_TRUE(submit->running()) << "the driver ended while the manager was down";
+  ASSERT_EQ(submit->Log().find(kResultStageFinished), std::string::npos)
+      << "the job is done before the manager came back; make the reduce stage longer";
   for (int i = 0; i < 2; ++i) EXPECT_TRUE(cluster_->daemon(i).running()) << "daemon " << i;
 
   ASSERT_TRUE(cluster_->RestartManager().ok());
@@ -406,7 +422,7 @@ TEST_F(ClusterLifecycleTest, ExecutorKilledMidJobIsReportedAtOnceAndItsTasksReru
       [&] {
         const std::string daemon_log = cluster_->daemon(0).Log();
         const std::string driver_log = submit->Log();
-        if (driver_log.find("Stage 0 submitted") == std::string::npos) return false;
+        if (driver_log.find(kMapStageSubmitted) == std::string::npos) return false;
         for (std::sregex_iterator it(daemon_log.begin(), daemon_log.end(), started), end;
              it != end; ++it) {
           if ((*it)[1].str() != app_id) continue;
@@ -432,8 +448,8 @@ TEST_F(ClusterLifecycleTest, ExecutorKilledMidJobIsReportedAtOnceAndItsTasksReru
   ASSERT_NE(env.find("CENTELLA_EXECUTOR_ID=" + executor_id + '\0'),
             std::string::npos);
   ASSERT_NE(env.find("CENTELLA_APP_ID=" + app_id), std::string::npos);
-  ASSERT_EQ(submit->Log().find("Stage 1 finished"), std::string::npos)
-      << "the job is almost done before the kill; make it longer";
+  ASSERT_EQ(submit->Log().find(kMapStageFinished), std::string::npos)
+      << "the map stage ended before the kill; make the job longer";
 
   const absl::Time killed_at = absl::Now();
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
@@ -453,6 +469,9 @@ TEST_F(ClusterLifecycleTest, ExecutorKilledMidJobIsReportedAtOnceAndItsTasksReru
       },
       absl::Seconds(10)))
       << "the manager never heard that executor " << executor_id << " died";
+  std::printf("executor %s (pid %d) killed; the manager logged its removal %s later: %s\n",
+              executor_id.c_str(), static_cast<int>(pid),
+              absl::FormatDuration(seen_at - killed_at).c_str(), removal_line.c_str());
   EXPECT_LT(seen_at - killed_at, absl::Seconds(1))
       << "reported after " << (seen_at - killed_at) << ": " << removal_line;
   std::optional<absl::Time> logged_at = LogLineTime(removal_line);
@@ -464,7 +483,9 @@ TEST_F(ClusterLifecycleTest, ExecutorKilledMidJobIsReportedAtOnceAndItsTasksReru
       << "the report should say the process was killed by SIGKILL: " << removal_line;
 
   // The driver heard of it too, and re-runs what the executor was running.
-  static const std::regex lost_re("executor ([0-9]+) lost \\(.*\\); ([0-9]+) running tasks will run again");
+  // The reason may span lines (it carries the executor's stderr tail).
+  static const std::regex lost_re(
+      "executor ([0-9]+) lost \\([\\s\\S]*?\\); ([0-9]+) running tasks will run again");
   int rerun = -1;
   EXPECT_TRUE(WaitUntil(
       [&] {
@@ -480,6 +501,7 @@ TEST_F(ClusterLifecycleTest, ExecutorKilledMidJobIsReportedAtOnceAndItsTasksReru
       absl::Seconds(5)))
       << "the driver did not notice that executor " << executor_id << " is gone";
   EXPECT_GE(rerun, 1) << "the executor was killed while running a task";
+  std::printf("the driver re-runs %d task(s) of executor %s\n", rerun, executor_id.c_str());
 
   ASSERT_NO_FATAL_FAILURE(ExpectJobSucceeds("job", kPartitions, absl::Seconds(45)));
   EXPECT_FALSE(LinesWith(submit->Log(), "will run again").empty());

@@ -1,6 +1,10 @@
 #include "tests/cluster/local_cluster.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -41,7 +45,8 @@ absl::StatusOr<std::unique_ptr<LocalCluster>> LocalCluster::Start(std::string di
                                                                   std::string build_dir,
                                                                   int daemons,
                                                                   int cores_per_daemon,
-                                                                  const std::string& worker_timeout) {
+                                                                  const std::string& worker_timeout,
+                                                                  int manager_port) {
   std::unique_ptr<LocalCluster> c(new LocalCluster());
   c->dir_ = std::move(dir);
   c->build_dir_ = std::move(build_dir);
@@ -54,7 +59,7 @@ absl::StatusOr<std::unique_ptr<LocalCluster>> LocalCluster::Start(std::string di
     std::filesystem::permissions(c->secret_file_, std::filesystem::perms::owner_read |
                                                       std::filesystem::perms::owner_write);
   }
-  absl::Status s = c->StartManager(0);
+  absl::Status s = c->StartManager(manager_port, /*retry_for=*/absl::ZeroDuration());
   if (!s.ok()) return s;
   for (int i = 0; i < daemons; ++i) {
     absl::StatusOr<int> d = c->AddDaemon(cores_per_daemon);
@@ -63,25 +68,47 @@ absl::StatusOr<std::unique_ptr<LocalCluster>> LocalCluster::Start(std::string di
   return c;
 }
 
-absl::Status LocalCluster::StartManager(int port) {
+absl::Status LocalCluster::StartManager(int port, absl::Duration retry_for) {
   std::string address_file = dir_ + "/manager.address";
-  std::filesystem::remove(address_file);
-  auto child = ChildProcess::Start(
-      {build_dir_ + "/bin/centella-cluster-manager", "--host", "127.0.0.1", "--bind",
-       "127.0.0.1", "--port", std::to_string(port), "--address-file", address_file,
-       "--recovery-dir", dir_ + "/recovery", "--worker-timeout", worker_timeout_,
-       "--secret-file", secret_file_},
-      {},
-      manager_incarnations_ == 0 ? dir_ + "/manager.log"
-                                 : absl::StrCat(dir_, "/manager-", manager_incarnations_, ".log"));
-  ++manager_incarnations_;
-  if (!child.ok()) return child.status();
-  manager_ = *std::move(child);
-  absl::StatusOr<std::string> address = WaitForAddressFile(address_file, absl::Seconds(20));
-  if (!address.ok()) {
-    return absl::UnavailableError(absl::StrCat("cluster manager did not start:\n", manager_->Log()));
+  const absl::Time give_up = absl::Now() + retry_for;
+  while (true) {
+    std::filesystem::remove(address_file);
+    auto child = ChildProcess::Start(
+        {build_dir_ + "/bin/centella-cluster-manager", "--host", "127.0.0.1", "--bind",
+         "127.0.0.1", "--port", std::to_string(port), "--address-file", address_file,
+         "--recovery-dir", dir_ + "/recovery", "--worker-timeout", worker_timeout_,
+         "--secret-file", secret_file_},
+        {},
+        manager_incarnations_ == 0 ? dir_ + "/manager.log"
+                                   : absl::StrCat(dir_, "/manager-", manager_incarnations_, ".log"));
+    ++manager_incarnations_;
+    if (!child.ok()) return child.status();
+    manager_ = *std::move(child);
+    // Up (address file written) or dead (e.g. its port is still taken).
+    std::string address;
+    WaitUntil(
+        [&] {
+          std::ifstream in(address_file);
+          if (in && std::getline(in, address) && !address.empty()) return true;
+          address.clear();
+          return !manager_->running();
+        },
+        absl::Seconds(20), absl::Milliseconds(20));
+    if (!address.empty()) {
+      manager_address_ = address;
+      break;
+    }
+    const bool exited = !manager_->running();
+    if (!exited || absl::Now() >= give_up) {
+      return absl::UnavailableError(
+          absl::StrCat("cluster manager did not start:\n", manager_->Log()));
+    }
+    // A fixed port can be briefly held by someone else (on loopback a client retrying a
+    // connect to it may be handed that very port as its source); try again.
+    old_manager_logs_.push_back(manager_->Log());
+    manager_.reset();
+    absl::SleepFor(absl::Milliseconds(200));
   }
-  manager_address_ = *address;
   std::string port_text = manager_address_.substr(manager_address_.rfind(':') + 1);
   if (!absl::SimpleAtoi(port_text, &manager_port_)) {
     return absl::InternalError("bad manager address " + manager_address_);
@@ -99,7 +126,32 @@ void LocalCluster::StopManager(int signal) {
 
 absl::Status LocalCluster::RestartManager() {
   StopManager(SIGKILL);
-  return StartManager(manager_port_);
+  return StartManager(manager_port_, /*retry_for=*/absl::Seconds(10));
+}
+
+int UnusedPortOutsideEphemeralRange() {
+  int low = 32768, high = 60999;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> low >> high;
+  // Below the ephemeral range when there is room for it, else above.
+  const int from = low > 11000 ? 10000 : high + 1;
+  const int to = low > 11000 ? low : 65535;
+  std::mt19937 rng(std::random_device{}());
+  std::uniform_int_distribution<int> pick(from, to - 1);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int port = pick(rng);
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return 0;
+    int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    ::close(fd);
+    if (free) return port;
+  }
+  return 0;
 }
 
 std::string LocalCluster::daemon_work_dir(int i) const {

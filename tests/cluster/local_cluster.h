@@ -30,13 +30,20 @@ CommandResult RunCommand(const std::string& command);
 bool WaitUntil(const std::function<bool()>& condition, absl::Duration timeout,
                absl::Duration poll = absl::Milliseconds(10));
 
+// A free TCP port on 127.0.0.1 outside the kernel's ephemeral range (0 if none found):
+// for a manager that is restarted on its port, which a `--port 0` server or a client's
+// outgoing connection could otherwise take while it is down.
+int UnusedPortOutsideEphemeralRange();
+
 class LocalCluster {
  public:
-  // `dir` receives logs, work directories and the secret; `build_dir` holds bin/.
+  // `dir` receives logs, work directories and the secret; `build_dir` holds bin/. The
+  // manager listens on `manager_port` (0: any free port, see UnusedPortOutsideEphemeralRange).
   static absl::StatusOr<std::unique_ptr<LocalCluster>> Start(std::string dir,
                                                              std::string build_dir,
                                                              int daemons, int cores_per_daemon,
-                                                             const std::string& worker_timeout = "10s");
+                                                             const std::string& worker_timeout = "10s",
+                                                             int manager_port = 0);
   ~LocalCluster();
 
   // Starts one more executor daemon; returns its index.
@@ -49,7 +56,8 @@ class LocalCluster {
   // Kills the manager with `signal` (SIGKILL: no chance to clean up) and reaps it.
   void StopManager(int signal = SIGKILL);
   // Restarts the manager on the same port with the same recovery directory, killing it
-  // first with SIGKILL if it still runs. Each incarnation logs to its own file.
+  // first with SIGKILL if it still runs; retries for a while if the port is taken. Each
+  // incarnation logs to its own file.
   absl::Status RestartManager();
   // The current manager incarnation's log.
   std::string ManagerLog() const { return manager_ ? manager_->Log() : ""; }
@@ -72,7 +80,7 @@ class LocalCluster {
 
  private:
   LocalCluster() = default;
-  absl::Status StartManager(int port);
+  absl::Status StartManager(int port, absl::Duration retry_for);
 
   std::string SubmitCommand(const std::string& options, const std::string& program_and_args) const;
 
