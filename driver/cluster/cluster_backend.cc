@@ -151,9 +151,10 @@ void ClusterBackend::Shutdown(bool succeeded) {
     executors = std::move(executors_);
     executors_.clear();
   }
+  // Unregister first: the manager then does not replace executors that are stopping.
+  if (manager_) manager_->Unregister(succeeded, succeeded ? "finished" : "failed");
   for (auto& [id, ex] : executors) ex.connection->Stop("the application finished");
   executors.clear();  // joins the reader threads
-  if (manager_) manager_->Unregister(succeeded, succeeded ? "finished" : "failed");
   if (server_) server_->Shutdown(absl::Seconds(1));
 }
 
@@ -262,11 +263,27 @@ void ClusterBackend::RemoveStage(int stage_id) {
 void ClusterBackend::OnTaskUpdate(const std::string& executor_id, v1::TaskResult result) {
   if (result.state() == v1::TASK_STATE_RUNNING) return;
   ResultCallback cb;
+  std::shared_ptr<ExecutorConnection> connection;
   {
     absl::MutexLock lock(&mu_);
     auto it = executors_.find(executor_id);
-    if (it != executors_.end()) it->second.running.erase(result.task_id());
+    if (it != executors_.end()) {
+      it->second.running.erase(result.task_id());
+      connection = it->second.connection;
+    }
     cb = on_result_;
+  }
+  if (!result.result_block_id().empty()) {
+    absl::StatusOr<std::string> value =
+        connection ? connection->FetchResult(result.result_block_id())
+                   : absl::UnavailableError("executor " + executor_id + " is gone");
+    if (value.ok()) {
+      result.set_value(*std::move(value));
+    } else {
+      // The result is lost with its executor: run the task again.
+      result.set_state(v1::TASK_STATE_KILLED);
+      result.set_error_message(std::string(value.status().message()));
+    }
   }
   if (cb) cb(std::move(result));
 }

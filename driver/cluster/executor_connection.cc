@@ -95,6 +95,24 @@ void ExecutorConnection::RemoveStage(int stage_id) {
   Send(msg);
 }
 
+absl::StatusOr<std::string> ExecutorConnection::FetchResult(const std::string& block_id) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(5));
+  v1::FetchResultRequest req;
+  req.set_result_block_id(block_id);
+  req.set_remove_after_fetch(true);
+  auto reader = stub_->FetchResult(&ctx, req);
+  std::string out;
+  v1::DataChunk chunk;
+  while (reader->Read(&chunk)) out.append(chunk.data());
+  grpc::Status s = reader->Finish();
+  if (!s.ok()) {
+    return absl::UnavailableError(absl::StrCat("cannot fetch result ", block_id, " from executor ",
+                                               executor_id_, ": ", s.error_message()));
+  }
+  return out;
+}
+
 void ExecutorConnection::Stop(const std::string& reason) {
   absl::MutexLock lock(&mu_);
   if (writes_done_) return;

@@ -15,6 +15,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "executor.grpc.pb.h"
@@ -40,6 +41,8 @@ class ExecutorConnection {
   bool Launch(const std::shared_ptr<const v1::StagePlan>& plan,
               const std::vector<v1::TaskDescriptor>& tasks);
   void RemoveStage(int stage_id);
+  // Fetches (and frees on the executor) a result stored as a block.
+  absl::StatusOr<std::string> FetchResult(const std::string& block_id);
   // Asks the executor to exit and closes the stream.
   void Stop(const std::string& reason);
 

@@ -73,6 +73,9 @@ absl::Status RunExecutorProcess(const ExecutorProcessOptions& o) {
   TaskRunner runner(&store, &fetcher, o.executor_id, o.host, o.daemon_address);
   ThreadPool pool(o.cores, "task");
   ExecutorService service(o.app_id, o.executor_id, o.cores, &*secret, &runner, &pool);
+  absl::StatusOr<int64_t> max_inline = o.conf.GetBytes("centella.task.maxInlineResultBytes", 1 << 20);
+  if (!max_inline.ok()) return max_inline.status();
+  service.set_max_inline_result_bytes(*max_inline);
 
   RpcServerOptions server_options;
   server_options.advertise_host = o.host;

@@ -120,7 +120,18 @@ grpc::Status ExecutorService::TaskStream(
         }
         pool_->Schedule([this, stage, task, writer, missing] {
           v1::ExecutorMessage out;
-          *out.mutable_task_update() = stage ? runner_->Run(*stage, task) : FailedResult(task, missing);
+          v1::TaskResult* r = out.mutable_task_update();
+          *r = stage ? runner_->Run(*stage, task) : FailedResult(task, missing);
+          if (static_cast<int64_t>(r->value().size()) > max_inline_result_bytes_) {
+            // Large results wait here until the driver fetches them (FetchResult), so one
+            // big result never blocks the task stream or exceeds a message limit.
+            std::string id = "taskresult_" + task.task_id();
+            r->set_result_block_id(id);
+            r->set_result_size(r->value().size());
+            absl::MutexLock lock(&mu_);
+            result_blocks_[id] = std::move(*r->mutable_value());
+            r->clear_value();
+          }
           writer->Write(out);
         });
       }
@@ -143,6 +154,38 @@ grpc::Status ExecutorService::TaskStream(
   ended_ = true;
   stopped_cleanly_ = clean;
   if (!clean) Log()->warn("task stream from the driver ended");
+  return grpc::Status::OK;
+}
+
+grpc::Status ExecutorService::FetchResult(grpc::ServerContext* context,
+                                          const v1::FetchResultRequest* request,
+                                          grpc::ServerWriter<v1::DataChunk>* writer) {
+  if (grpc::Status s = secret_->Check(*context); !s.ok()) return s;
+  std::string block;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = result_blocks_.find(request->result_block_id());
+    if (it == result_blocks_.end()) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                          "no result block " + request->result_block_id());
+    }
+    block = request->remove_after_fetch() ? std::move(it->second) : it->second;
+    if (request->remove_after_fetch()) result_blocks_.erase(it);
+  }
+  const size_t chunk = request->max_chunk_bytes() > 0
+                           ? std::min<size_t>(request->max_chunk_bytes(), 3 << 20)
+                           : size_t{1} << 20;
+  size_t offset = std::min<size_t>(static_cast<size_t>(std::max<int64_t>(0, request->offset())),
+                                   block.size());
+  do {
+    v1::DataChunk c;
+    c.set_offset(static_cast<int64_t>(offset));
+    c.set_data(block.substr(offset, chunk));
+    c.set_total_size(static_cast<int64_t>(block.size()));
+    offset += c.data().size();
+    c.set_last(offset >= block.size());
+    if (!writer->Write(c)) break;
+  } while (offset < block.size());
   return grpc::Status::OK;
 }
 

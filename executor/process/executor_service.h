@@ -32,6 +32,13 @@ class ExecutorService final : public v1::Executor::Service {
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<v1::ExecutorMessage, v1::DriverMessage>* stream) override;
 
+  // Streams a task result kept as a block because it exceeded the inline limit.
+  grpc::Status FetchResult(grpc::ServerContext* context, const v1::FetchResultRequest* request,
+                           grpc::ServerWriter<v1::DataChunk>* writer) override;
+
+  // Results larger than this travel as blocks (centella.task.maxInlineResultBytes).
+  void set_max_inline_result_bytes(int64_t n) { max_inline_result_bytes_ = n; }
+
   // Blocks until an attached task stream has ended. True when the driver sent
   // StopExecutor (a clean shutdown), false when the stream broke.
   bool WaitForEnd();
@@ -53,6 +60,8 @@ class ExecutorService final : public v1::Executor::Service {
   absl::flat_hash_map<std::pair<int, int>, std::shared_ptr<const StageInstance>> stages_
       ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::pair<int, int>, absl::Status> build_errors_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::string> result_blocks_ ABSL_GUARDED_BY(mu_);
+  int64_t max_inline_result_bytes_ = 1 << 20;
   bool attached_ ABSL_GUARDED_BY(mu_) = false;
   bool ended_ ABSL_GUARDED_BY(mu_) = false;
   bool stopped_cleanly_ ABSL_GUARDED_BY(mu_) = false;

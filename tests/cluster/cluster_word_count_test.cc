@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/str_split.h"
@@ -95,6 +96,31 @@ TEST_F(ClusterWordCountTest, DynamicAllocationAsksForExecutorsWhenTasksWait) {
   ASSERT_EQ(r.exit_code, 0) << r.output << (*cluster)->Logs();
   EXPECT_NE(r.output.find("dynamic allocation:"), std::string::npos) << r.output;
   EXPECT_EQ(ReadCounts(out), want_);
+}
+
+TEST_F(ClusterWordCountTest, LargeResultsTravelAsBlocksNotInline) {
+  // A 1 KiB inline limit makes every collected partition a result block that the driver
+  // fetches from its executor; the answer must equal local mode's.
+  auto cluster = LocalCluster::Start((dir_ / "cluster").string(), build_, 2, 2);
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  CommandResult local = RunCommand(build_ + "/bin/centella-submit --master local[2] " + build_ +
+                                   "/examples/top_words " + corpus_ + " 25");
+  ASSERT_EQ(local.exit_code, 0) << local.output;
+  CommandResult r = (*cluster)->Submit(
+      "--executor-cores 1 --executor-memory 1g --conf centella.task.maxInlineResultBytes=1k",
+      build_ + "/examples/top_words " + corpus_ + " 25");
+  ASSERT_EQ(r.exit_code, 0) << r.output << (*cluster)->Logs();
+  // The answer lines (log lines start with a timestamp in brackets).
+  auto answer = [](const std::string& out) {
+    std::string lines;
+    for (absl::string_view l : absl::StrSplit(out, '\n', absl::SkipEmpty())) {
+      if (!l.empty() && l[0] != '[') lines += std::string(l) + "\n";
+    }
+    return lines;
+  };
+  EXPECT_EQ(answer(r.output), answer(local.output));
+  std::string got = answer(r.output);
+  EXPECT_EQ(std::count(got.begin(), got.end(), '\n'), 25);
 }
 
 TEST_F(ClusterWordCountTest, WrongSecretIsRefused) {
