@@ -507,5 +507,40 @@ TEST_F(ClusterLifecycleTest, ExecutorKilledMidJobIsReportedAtOnceAndItsTasksReru
   EXPECT_FALSE(LinesWith(submit->Log(), "will run again").empty());
 }
 
+// The manager dies while a daemon is still fetching the job binary from it to launch the
+// application's first executors: the launches fail, and once the manager is back the
+// application gets executors again and the job succeeds.
+TEST_F(ClusterLifecycleTest, ManagerKilledWhileExecutorsLaunch) {
+  const int port = UnusedPortOutsideEphemeralRange();
+  ASSERT_NE(port, 0);
+  ASSERT_NO_FATAL_FAILURE(StartCluster(1, 2, port));
+  constexpr int kPartitions = 8;
+  ChildProcess* submit =
+      SubmitSlowJob("job", "--executor-cores 1 --executor-memory 1g", kPartitions, 100);
+  ASSERT_NE(submit, nullptr);
+  // The driver hears of its executors once the manager has ordered their launch; the
+  // daemon then downloads the job binary (~50 MB) from the manager for a few hundred ms.
+  ASSERT_TRUE(WaitUntil(
+      [&] { return submit->Log().find("cluster manager granted executor") != std::string::npos; },
+      absl::Seconds(30)));
+  cluster_->StopManager(SIGKILL);
+  const bool fetched_before_kill =
+      cluster_->daemon(0).Log().find("cached binary") != std::string::npos;
+  // The daemon gives up on the launch (or had just finished it).
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        const std::string log = cluster_->daemon(0).Log();
+        return log.find("cannot launch executor") != std::string::npos ||
+               log.find("started executor") != std::string::npos;
+      },
+      absl::Seconds(20)));
+  const bool launch_failed =
+      cluster_->daemon(0).Log().find("cannot launch executor") != std::string::npos;
+  std::printf("binary fetched before the kill: %d; launch failed: %d\n", fetched_before_kill,
+              launch_failed);
+  ASSERT_TRUE(cluster_->RestartManager().ok());
+  ASSERT_NO_FATAL_FAILURE(ExpectJobSucceeds("job", kPartitions, absl::Seconds(45)));
+}
+
 }  // namespace
 }  // namespace centella
