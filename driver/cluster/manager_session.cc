@@ -89,14 +89,26 @@ absl::StatusOr<std::string> ManagerSession::Register(v1::ApplicationDescription 
   description_ = std::move(description);
   driver_address_ = std::move(driver_address);
   on_event_ = std::move(on_event);
-  grpc::ClientContext ctx;
-  ctx.set_deadline(In(absl::Seconds(10)));
   v1::RegisterApplicationRequest req;
   req.set_protocol_version(v1::PROTOCOL_VERSION_CURRENT);
   *req.mutable_description() = description_;
   req.set_driver_address(driver_address_);
   v1::RegisterApplicationResponse resp;
-  grpc::Status s = stub_->RegisterApplication(&ctx, req, &resp);
+  // A manager that is restarting is retried for a while (it keeps its port and state);
+  // any other answer is final.
+  absl::Time give_up = absl::Now() + absl::Seconds(20);
+  absl::Duration backoff = absl::Milliseconds(100);
+  grpc::Status s;
+  while (true) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(In(absl::Seconds(10)));
+    s = stub_->RegisterApplication(&ctx, req, &resp);
+    if (s.error_code() != grpc::StatusCode::UNAVAILABLE || absl::Now() + backoff > give_up) break;
+    Log()->warn("cluster manager {} unavailable ({}); retrying", manager_address_,
+                s.error_message());
+    absl::SleepFor(backoff);
+    backoff = std::min(backoff * 2, absl::Seconds(2));
+  }
   if (!s.ok()) return Annotate(s, absl::StrCat("cluster manager ", manager_address_));
   app_id_ = resp.app_id();
   watcher_ = std::thread([this] { WatchLoop(); });
