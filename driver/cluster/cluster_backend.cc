@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/logging/logger.h"
 #include "common/status/grpc_status.h"
+#include "executor/task/task_runner.h"
 
 namespace centella {
 namespace {
@@ -16,16 +17,9 @@ constexpr int64_t kHeartbeatIntervalMs = 1000;
 
 v1::TaskResult LostResult(const v1::TaskDescriptor& task, const std::string& executor_id,
                           const std::string& reason) {
-  v1::TaskResult r;
-  r.set_task_id(task.task_id());
-  r.set_stage_id(task.stage_id());
-  r.set_stage_attempt(task.stage_attempt());
-  r.set_partition(task.partition());
-  r.set_attempt(task.attempt());
-  r.set_state(v1::TASK_STATE_KILLED);
-  r.set_error_code(static_cast<int>(absl::StatusCode::kUnavailable));
-  r.set_error_message(absl::StrCat("executor ", executor_id, " lost: ", reason));
-  return r;
+  return UnfinishedTaskResult(
+      task, v1::TASK_STATE_KILLED,
+      absl::UnavailableError(absl::StrCat("executor ", executor_id, " lost: ", reason)));
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ DagScheduler::DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options
       application_ended_ = reason;
       std::vector<Job*> jobs;
       for (auto& [id, job] : jobs_) jobs.push_back(job.get());
-      for (Job* job : jobs) FinishJob(job, reason);
+      for (Job* job : jobs) FinishJob(job, reason, /*now=*/true);  // no results will come
     });
   });
   backend_->SetResultCallback([this](v1::TaskResult result) {
@@ -206,6 +206,13 @@ StageInfo DagScheduler::Info(const Stage& stage) const {
 void DagScheduler::HandleTaskResult(v1::TaskResult result) {
   TaskScheduler::Verdict verdict = task_scheduler_.OnResult(result);
   if (options_.listener) options_.listener->OnTaskEnd(result);
+  for (auto& [id, job] : jobs_) {
+    if (job->failure && job->stage->id == result.stage_id() &&
+        task_scheduler_.RunningTasksOfStage(result.stage_id()) == 0) {
+      FinishJob(job.get(), *job->failure, /*now=*/true);
+      return;
+    }
+  }
   auto sit = stages_.find(result.stage_id());
   if (sit == stages_.end() || verdict == TaskScheduler::Verdict::kIgnored) return;
   Stage* stage = sit->second.get();
@@ -332,8 +339,16 @@ void DagScheduler::AbortStage(Stage* stage, const absl::Status& reason) {
   for (Job* job : affected) FinishJob(job, reason);
 }
 
-void DagScheduler::FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> outcome) {
+void DagScheduler::FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> outcome,
+                             bool now) {
   Stage* stage = job->stage;
+  if (!outcome.ok() && !now && task_scheduler_.RunningTasksOfStage(stage->id) > 0) {
+    task_scheduler_.CancelStage(stage->id);
+    running_.erase(stage);
+    waiting_.erase(stage);
+    job->failure = outcome.status();
+    return;
+  }
   if (outcome.ok()) {
     Log()->info("Job {} finished: {} in {}", job->id, job->description,
                 absl::FormatDuration(absl::Trunc(absl::Now() - job->started,

@@ -61,6 +61,8 @@ class DagScheduler {
     std::string description;
     absl::Time started;
     std::function<void(absl::StatusOr<std::vector<std::string>>)> done;
+    // Set while a failed job waits for its running tasks to stop.
+    std::optional<absl::Status> failure;
   };
 
   // Loop-thread handlers.
@@ -76,7 +78,9 @@ class DagScheduler {
   void SubmitWaitingStages();
   void HandleFetchFailure(Stage* stage, const v1::TaskResult& result);
   void AbortStage(Stage* stage, const absl::Status& reason);
-  void FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> outcome);
+  // Ends `job`. A failed job whose result stage still has running tasks ends only when
+  // they have stopped (they may be writing its output), unless `now` is set.
+  void FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> outcome, bool now = false);
   bool StageUsedByJob(Stage* stage, const Job& job) const;
   StageInfo Info(const Stage& stage) const;
 

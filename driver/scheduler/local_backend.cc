@@ -41,20 +41,8 @@ void LocalBackend::LaunchTasks(const std::string& executor_id,
   for (v1::TaskDescriptor& task : tasks) {
     pool_->Schedule([this, plan, task = std::move(task)] {
       absl::StatusOr<std::shared_ptr<const StageInstance>> stage = Instance(*plan);
-      v1::TaskResult result;
-      if (!stage.ok()) {
-        result.set_task_id(task.task_id());
-        result.set_stage_id(task.stage_id());
-        result.set_stage_attempt(task.stage_attempt());
-        result.set_partition(task.partition());
-        result.set_attempt(task.attempt());
-        result.set_state(v1::TASK_STATE_FAILED);
-        result.set_error_code(static_cast<int>(stage.status().code()));
-        result.set_error_message(std::string(stage.status().message()));
-      } else {
-        result = runner_.Run(**stage, task);
-      }
-      callback_(std::move(result));
+      callback_(stage.ok() ? runner_.Run(**stage, task)
+                           : UnfinishedTaskResult(task, v1::TASK_STATE_FAILED, stage.status()));
     });
   }
 }

@@ -51,6 +51,12 @@ class TaskScheduler {
   // Offers free slots (e.g. of executors that just joined) to queued tasks.
   void Revive() { LaunchReady(); }
 
+  int RunningTasksOfStage(int stage_id) const {
+    int n = 0;
+    for (const auto& [id, entry] : running_) n += entry.second.task.stage_id() == stage_id;
+    return n;
+  }
+
   int running() const { return static_cast<int>(running_.size()); }
   int queued() const { return static_cast<int>(queue_.size()); }
 

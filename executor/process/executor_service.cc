@@ -11,19 +11,6 @@ std::shared_ptr<spdlog::logger> Log() {
   return logger;
 }
 
-v1::TaskResult FailedResult(const v1::TaskDescriptor& task, const absl::Status& status) {
-  v1::TaskResult r;
-  r.set_task_id(task.task_id());
-  r.set_stage_id(task.stage_id());
-  r.set_stage_attempt(task.stage_attempt());
-  r.set_partition(task.partition());
-  r.set_attempt(task.attempt());
-  r.set_state(v1::TASK_STATE_FAILED);
-  r.set_error_code(static_cast<int>(status.code()));
-  r.set_error_message(std::string(status.message()));
-  return r;
-}
-
 }  // namespace
 
 // Serializes writes of task results to the stream, and drops them once the stream is
@@ -121,7 +108,8 @@ grpc::Status ExecutorService::TaskStream(
         pool_->Schedule([this, stage, task, writer, missing] {
           v1::ExecutorMessage out;
           v1::TaskResult* r = out.mutable_task_update();
-          *r = stage ? runner_->Run(*stage, task) : FailedResult(task, missing);
+          *r = stage ? runner_->Run(*stage, task)
+                     : UnfinishedTaskResult(task, v1::TASK_STATE_FAILED, missing);
           if (static_cast<int64_t>(r->value().size()) > max_inline_result_bytes_) {
             // Large results wait here until the driver fetches them (FetchResult), so one
             // big result never blocks the task stream or exceeds a message limit.

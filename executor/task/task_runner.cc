@@ -8,6 +8,20 @@
 
 namespace centella {
 
+v1::TaskResult UnfinishedTaskResult(const v1::TaskDescriptor& task, v1::TaskState state,
+                                    const absl::Status& status) {
+  v1::TaskResult r;
+  r.set_task_id(task.task_id());
+  r.set_stage_id(task.stage_id());
+  r.set_stage_attempt(task.stage_attempt());
+  r.set_partition(task.partition());
+  r.set_attempt(task.attempt());
+  r.set_state(state);
+  r.set_error_code(static_cast<int>(status.code()));
+  r.set_error_message(std::string(status.message()));
+  return r;
+}
+
 TaskRunner::TaskRunner(ShuffleStore* store, ShuffleFetcher* fetcher, std::string executor_id,
                        std::string host, std::string shuffle_address)
     : store_(store),

@@ -15,6 +15,11 @@
 
 namespace centella {
 
+// A terminal result for `task` that did not run to completion (its stage could not be
+// rebuilt, its executor was lost, ...): `state` with `status`'s code and message.
+v1::TaskResult UnfinishedTaskResult(const v1::TaskDescriptor& task, v1::TaskState state,
+                                    const absl::Status& status);
+
 class TaskRunner {
  public:
   // `store` and `fetcher` must outlive the runner. `executor_id`/`address` are recorded
