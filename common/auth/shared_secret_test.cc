@@ -35,7 +35,9 @@ grpc::Status Call(const std::shared_ptr<grpc::Channel>& channel) {
   v1::GetShuffleStatusRequest req;
   v1::GetShuffleStatusResponse resp;
   grpc::Status s = stub->GetShuffleStatus(&ctx, req, &resp);
-  if (s.ok()) EXPECT_EQ(resp.total_bytes(), 42);
+  if (s.ok()) {
+    EXPECT_EQ(resp.total_bytes(), 42);
+  }
   return s;
 }
 

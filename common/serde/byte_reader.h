@@ -34,7 +34,7 @@ class ByteReader {
     return Fail("varint longer than 10 bytes");
   }
   bool GetZigZag(int64_t* v) {
-    uint64_t u;
+    uint64_t u = 0;
     if (!GetVarint(&u)) return false;
     *v = static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
     return true;
@@ -49,7 +49,7 @@ class ByteReader {
   }
   // Length-prefixed bytes; the view points into the reader's input.
   bool GetBytes(std::string_view* s) {
-    uint64_t n;
+    uint64_t n = 0;
     if (!GetVarint(&n)) return false;
     return GetRaw(n, s);
   }

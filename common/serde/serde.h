@@ -89,7 +89,7 @@ template <>
 struct Serde<bool> {
   static void Write(ByteWriter& w, bool v) { w.PutVarint(v ? 1 : 0); }
   static bool Read(ByteReader& r, bool* v) {
-    uint64_t u;
+    uint64_t u = 0;
     if (!r.GetVarint(&u)) return false;
     if (u > 1) return r.Fail("bool out of range");
     *v = u != 0;
@@ -108,14 +108,14 @@ struct Serde<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, boo
   }
   static bool Read(ByteReader& r, T* v) {
     if constexpr (std::is_signed_v<T>) {
-      int64_t x;
+      int64_t x = 0;
       if (!r.GetZigZag(&x)) return false;
       if (x < std::numeric_limits<T>::min() || x > std::numeric_limits<T>::max()) {
         return r.Fail("signed integer out of range");
       }
       *v = static_cast<T>(x);
     } else {
-      uint64_t x;
+      uint64_t x = 0;
       if (!r.GetVarint(&x)) return false;
       if (x > std::numeric_limits<T>::max()) return r.Fail("unsigned integer out of range");
       *v = static_cast<T>(x);
@@ -135,7 +135,7 @@ struct Serde<T, std::enable_if_t<std::is_enum_v<T>>> {
   using U = std::underlying_type_t<T>;
   static void Write(ByteWriter& w, T v) { Serde<U>::Write(w, static_cast<U>(v)); }
   static bool Read(ByteReader& r, T* v) {
-    U u;
+    U u{};
     if (!Serde<U>::Read(r, &u)) return false;
     *v = static_cast<T>(u);
     return true;
@@ -183,7 +183,7 @@ struct Serde<std::optional<T>, std::enable_if_t<kIsSerializable<T>>> {
     if (v) Serde<T>::Write(w, *v);
   }
   static bool Read(ByteReader& r, std::optional<T>* v) {
-    bool present;
+    bool present = false;
     if (!Serde<bool>::Read(r, &present)) return false;
     if (!present) {
       v->reset();
@@ -212,7 +212,7 @@ namespace serde_internal {
 // so corrupt input cannot make a reader allocate unbounded memory.
 template <class C, class Elem, class Insert>
 bool ReadElements(ByteReader& r, C* c, Insert insert) {
-  uint64_t n;
+  uint64_t n = 0;
   if (!r.GetVarint(&n)) return false;
   if (n > r.remaining() && !std::is_empty_v<Elem>) return r.Fail("element count beyond input");
   c->clear();

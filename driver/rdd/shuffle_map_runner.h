@@ -45,7 +45,7 @@ class ShuffleMapRunner final
       std::optional<Pipe> pipe = Pipe::Read(r);
       if (!pipe) return nullptr;
       std::optional<Agg> agg = Agg::Read(r);
-      uint64_t shuffle_id, num_reduce;
+      uint64_t shuffle_id = 0, num_reduce = 0;
       if (!agg || !r.GetVarint(&shuffle_id) || !r.GetVarint(&num_reduce)) return nullptr;
       return std::make_unique<ShuffleMapRunner>(std::move(*pipe), std::move(*agg),
                                                 static_cast<int>(shuffle_id),

@@ -47,7 +47,7 @@ class ShuffledNode final
   }
   static absl::StatusOr<std::unique_ptr<PlanObject>> FromState(std::string_view state) {
     return ReadPlanState(state, [](ByteReader& r) -> std::unique_ptr<PlanObject> {
-      uint64_t shuffle_id;
+      uint64_t shuffle_id = 0;
       if (!r.GetVarint(&shuffle_id)) return nullptr;
       std::optional<Agg> agg = Agg::Read(r);
       if (!agg) return nullptr;
@@ -61,13 +61,13 @@ class ShuffledNode final
         shuffle_id_, partition, [&](int map_id, std::string_view block) -> absl::Status {
           ByteReader r(block);
           while (!r.done()) {
-            K k;
+            K k{};
             if constexpr (Agg::kMapSideCombine) {
-              C c;
+              C c{};
               if (!Deserialize(r, &k) || !Deserialize(r, &c)) break;
               table.AddCombiner(std::move(k), std::move(c));
             } else {
-              V v;
+              V v{};
               if (!Deserialize(r, &k) || !Deserialize(r, &v)) break;
               table.AddValue(std::move(k), std::move(v));
             }

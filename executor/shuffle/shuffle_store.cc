@@ -151,7 +151,7 @@ absl::Status ShuffleStore::ReadBlock(int shuffle_id, int map_id, int attempt, in
   if (!s.ok()) return s;
   ByteReader er(std::string_view(raw_entry, kEntrySize));
   IndexEntry e;
-  uint64_t codec;
+  uint64_t codec = 0;
   if (!er.GetFixed(&e.offset) || !er.GetFixed(&e.stored_length) || !er.GetFixed(&e.raw_length) ||
       !er.GetFixed(&e.checksum) || !er.GetFixed(&codec) || codec > 1) {
     return absl::DataLossError(absl::StrCat(index_path, " has a corrupt entry"));
@@ -199,7 +199,7 @@ absl::StatusOr<std::vector<ShuffleBlockEntry>> ShuffleStore::ReadIndex(int shuff
   ByteReader reader{std::string_view(raw)};
   std::vector<ShuffleBlockEntry> entries(count);
   for (ShuffleBlockEntry& e : entries) {
-    uint64_t codec;
+    uint64_t codec = 0;
     if (!reader.GetFixed(&e.offset) || !reader.GetFixed(&e.stored_length) ||
         !reader.GetFixed(&e.raw_length) || !reader.GetFixed(&e.checksum) ||
         !reader.GetFixed(&codec) || codec > 1) {
