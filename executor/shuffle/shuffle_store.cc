@@ -19,13 +19,6 @@ constexpr char kMagic[8] = {'C', 'T', 'L', 'S', 'H', 'I', 'X', '1'};
 constexpr size_t kHeaderSize = 12;
 constexpr size_t kEntrySize = 40;
 
-struct IndexEntry {
-  uint64_t offset;
-  uint64_t stored_length;
-  uint64_t raw_length;
-  uint64_t checksum;
-};
-
 absl::Status ErrnoError(std::string_view what, const std::string& path) {
   int err = errno;
   std::string msg = absl::StrCat(std::string(what), " ", path, ": ", std::strerror(err));
@@ -128,47 +121,66 @@ absl::StatusOr<std::vector<uint64_t>> ShuffleStore::WriteMapOutput(
   return sizes;
 }
 
-absl::Status ShuffleStore::ReadBlock(int shuffle_id, int map_id, int attempt, int reduce_id,
-                                     std::string* out) const {
-  std::string index_path = IndexPath(shuffle_id, map_id, attempt);
-  Fd index(::open(index_path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (index.get() < 0) return ErrnoError("cannot open", index_path);
+namespace {
+
+// Validates the index header and returns its block count.
+absl::StatusOr<uint32_t> ReadIndexHeader(int fd, const std::string& index_path) {
   char header[kHeaderSize];
-  absl::Status s = PreadExact(index.get(), 0, kHeaderSize, header, index_path);
+  absl::Status s = PreadExact(fd, 0, kHeaderSize, header, index_path);
   if (!s.ok()) return s;
   if (std::memcmp(header, kMagic, sizeof(kMagic)) != 0) {
     return absl::DataLossError(absl::StrCat(index_path, " is not a shuffle index"));
   }
   uint32_t count;
   std::memcpy(&count, header + sizeof(kMagic), sizeof(count));
-  if (reduce_id < 0 || static_cast<uint32_t>(reduce_id) >= count) {
-    return absl::DataLossError(absl::StrCat(index_path, " has ", count, " blocks, reduce ",
-                                            reduce_id, " requested"));
-  }
-  char raw_entry[kEntrySize];
-  s = PreadExact(index.get(), kHeaderSize + kEntrySize * reduce_id, kEntrySize, raw_entry,
-                 index_path);
-  if (!s.ok()) return s;
-  ByteReader er(std::string_view(raw_entry, kEntrySize));
-  IndexEntry e;
+  return count;
+}
+
+bool ParseEntry(ByteReader& r, ShuffleBlockEntry* e) {
   uint64_t codec = 0;
-  if (!er.GetFixed(&e.offset) || !er.GetFixed(&e.stored_length) || !er.GetFixed(&e.raw_length) ||
-      !er.GetFixed(&e.checksum) || !er.GetFixed(&codec) || codec > 1) {
-    return absl::DataLossError(absl::StrCat(index_path, " has a corrupt entry"));
+  if (!r.GetFixed(&e->offset) || !r.GetFixed(&e->stored_length) ||
+      !r.GetFixed(&e->raw_length) || !r.GetFixed(&e->checksum) || !r.GetFixed(&codec) ||
+      codec > 1) {
+    return false;
   }
-  std::string stored(e.stored_length, '\0');
-  if (e.stored_length > 0) {
-    std::string data_path = DataPath(shuffle_id, map_id, attempt);
-    Fd data(::open(data_path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (data.get() < 0) return ErrnoError("cannot open", data_path);
-    s = PreadExact(data.get(), e.offset, e.stored_length, stored.data(), data_path);
+  e->codec = static_cast<BlockCodec>(codec);
+  return true;
+}
+
+}  // namespace
+
+absl::Status ShuffleStore::ReadBlock(int shuffle_id, int map_id, int attempt, int reduce_id,
+                                     std::string* out) const {
+  // Only this block's entry is read: a reducer reads one block of each map output, and an
+  // index holds one entry per reduce partition.
+  std::string index_path = IndexPath(shuffle_id, map_id, attempt);
+  ShuffleBlockEntry e;
+  {
+    Fd index(::open(index_path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (index.get() < 0) return ErrnoError("cannot open", index_path);
+    absl::StatusOr<uint32_t> count = ReadIndexHeader(index.get(), index_path);
+    if (!count.ok()) return count.status();
+    if (reduce_id < 0 || static_cast<uint32_t>(reduce_id) >= *count) {
+      return absl::DataLossError(absl::StrCat(index_path, " has ", *count, " blocks, reduce ",
+                                              reduce_id, " requested"));
+    }
+    char raw_entry[kEntrySize];
+    absl::Status s = PreadExact(index.get(), kHeaderSize + kEntrySize * reduce_id, kEntrySize,
+                                raw_entry, index_path);
     if (!s.ok()) return s;
+    ByteReader er(std::string_view(raw_entry, kEntrySize));
+    if (!ParseEntry(er, &e)) {
+      return absl::DataLossError(absl::StrCat(index_path, " has a corrupt entry"));
+    }
   }
+  std::string stored;
+  absl::Status s = ReadStoredRange(shuffle_id, map_id, attempt, e, 0, e.stored_length, &stored);
+  if (!s.ok()) return s;
   if (BlockChecksum(stored) != e.checksum) {
     return absl::DataLossError(absl::StrCat("checksum mismatch in block ", reduce_id, " of ",
                                             DataPath(shuffle_id, map_id, attempt)));
   }
-  return DecodeBlock(static_cast<BlockCodec>(codec), stored, e.raw_length, out);
+  return DecodeBlock(e.codec, stored, e.raw_length, out);
 }
 
 absl::StatusOr<std::vector<ShuffleBlockEntry>> ShuffleStore::ReadIndex(int shuffle_id,
@@ -177,35 +189,25 @@ absl::StatusOr<std::vector<ShuffleBlockEntry>> ShuffleStore::ReadIndex(int shuff
   std::string index_path = IndexPath(shuffle_id, map_id, attempt);
   Fd index(::open(index_path.c_str(), O_RDONLY | O_CLOEXEC));
   if (index.get() < 0) return ErrnoError("cannot open", index_path);
-  char header[kHeaderSize];
-  absl::Status s = PreadExact(index.get(), 0, kHeaderSize, header, index_path);
-  if (!s.ok()) return s;
-  if (std::memcmp(header, kMagic, sizeof(kMagic)) != 0) {
-    return absl::DataLossError(absl::StrCat(index_path, " is not a shuffle index"));
-  }
-  uint32_t count;
-  std::memcpy(&count, header + sizeof(kMagic), sizeof(count));
+  absl::StatusOr<uint32_t> count = ReadIndexHeader(index.get(), index_path);
+  if (!count.ok()) return count.status();
   // A corrupt count must not make us allocate gigabytes: check it against the file size.
   struct stat st;
   if (::fstat(index.get(), &st) != 0) return ErrnoError("cannot stat", index_path);
-  if (static_cast<uint64_t>(st.st_size) != kHeaderSize + uint64_t{kEntrySize} * count) {
+  if (static_cast<uint64_t>(st.st_size) != kHeaderSize + uint64_t{kEntrySize} * *count) {
     return absl::DataLossError(absl::StrCat(index_path, " has ", st.st_size,
-                                            " bytes, inconsistent with its ", count,
+                                            " bytes, inconsistent with its ", *count,
                                             " blocks"));
   }
-  std::string raw(kEntrySize * count, '\0');
-  s = PreadExact(index.get(), kHeaderSize, raw.size(), raw.data(), index_path);
+  std::string raw(kEntrySize * *count, '\0');
+  absl::Status s = PreadExact(index.get(), kHeaderSize, raw.size(), raw.data(), index_path);
   if (!s.ok()) return s;
   ByteReader reader{std::string_view(raw)};
-  std::vector<ShuffleBlockEntry> entries(count);
+  std::vector<ShuffleBlockEntry> entries(*count);
   for (ShuffleBlockEntry& e : entries) {
-    uint64_t codec = 0;
-    if (!reader.GetFixed(&e.offset) || !reader.GetFixed(&e.stored_length) ||
-        !reader.GetFixed(&e.raw_length) || !reader.GetFixed(&e.checksum) ||
-        !reader.GetFixed(&codec) || codec > 1) {
+    if (!ParseEntry(reader, &e)) {
       return absl::DataLossError(absl::StrCat(index_path, " has a corrupt entry"));
     }
-    e.codec = static_cast<BlockCodec>(codec);
   }
   return entries;
 }
