@@ -34,6 +34,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
@@ -130,6 +131,15 @@ class ClusterManager {
   void Tick();
   // Whether state read from the recovery directory is still being confirmed.
   bool recovering();
+
+  // Runs `fn(state, now)` on the loop and returns its result: the read-only view the
+  // status UI renders from. `fn` must not change the state. Unavailable once the loop has
+  // stopped. Not from the loop thread.
+  template <typename T, typename Fn>
+  absl::StatusOr<T> ReadState(Fn fn) {
+    return RunOnLoop(
+        [this, &fn]() -> absl::StatusOr<T> { return fn(std::as_const(state_), clock_.Now()); });
+  }
 
  private:
   ClusterManager(ClusterManagerOptions options, Clock& clock, DaemonClient& daemons,

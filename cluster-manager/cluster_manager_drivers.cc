@@ -142,6 +142,14 @@ absl::Status ClusterManager::DriverStateChangedOnLoop(const v1::DriverStateChang
     case v1::DRIVER_STATE_KILLED:
       CompleteDriver(*driver, req.state(), req.message());
       return absl::OkStatus();
+    case v1::DRIVER_STATE_RELAUNCHING:
+      // A supervised driver failed and its daemon is starting it again in place: its
+      // resources stay booked on that daemon.
+      driver->state = v1::DRIVER_STATE_RELAUNCHING;
+      driver->message = req.message();
+      ++driver->restart_count;
+      dirty_drivers_.insert(driver->driver_id);
+      return absl::OkStatus();
     case v1::DRIVER_STATE_FAILED:
     case v1::DRIVER_STATE_ERROR:
       DriverGone(*driver, req.state(), req.message());

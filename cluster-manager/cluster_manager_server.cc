@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "cluster-manager/grpc_daemon_client.h"
+#include "cluster-manager/manager_status_ui.h"
 #include "common/logging/logger.h"
 #include "common/status/status_macros.h"
 #include "common/storage/local_storage.h"
@@ -32,11 +33,17 @@ absl::StatusOr<std::unique_ptr<ClusterManagerServer>> ClusterManagerServer::Star
   // Known only now with --port 0; set before any call can need it (a registration that
   // raced ahead just sees an empty address in its first ManagerChanged).
   server->manager_->SetAdvertisedAddress(server->rpc_server_->address());
+  if (options.ui_port >= 0) {
+    ASSIGN_OR_RETURN(server->ui_server_,
+                     StartManagerStatusUi(*server->manager_, options.rpc.bind_host,
+                                          options.ui_port, options.ui_address_file));
+  }
   return server;
 }
 
 void ClusterManagerServer::Shutdown() {
   // Watch streams hold handler threads: close them first so the server can drain.
+  if (ui_server_ != nullptr) ui_server_->Stop();
   if (manager_ != nullptr) manager_->Shutdown();
   if (rpc_server_ != nullptr) rpc_server_->Shutdown();
 }

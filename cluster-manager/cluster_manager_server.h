@@ -21,6 +21,7 @@
 #include "cluster-manager/cluster_manager_service.h"
 #include "cluster-manager/daemon_client.h"
 #include "common/auth/shared_secret.h"
+#include "common/http/status_http_server.h"
 #include "common/clock/clock.h"
 #include "common/rpc/rpc_server.h"
 #include "common/storage/storage.h"
@@ -36,6 +37,10 @@ struct ClusterManagerServerOptions {
   // --recovery-dir: state is persisted there and binaries kept in <dir>/binaries. Empty:
   // no recovery, binaries in a private temporary directory.
   std::string recovery_dir;
+  // Read-only HTTP status UI (docs/cluster.md): port 0 = ephemeral, -1 = no UI. It binds
+  // rpc.bind_host; the bound "host:port" is written to ui_address_file if set.
+  int ui_port = -1;
+  std::string ui_address_file;
 
   static RpcServerOptions DefaultRpcOptions() {
     RpcServerOptions rpc;
@@ -56,6 +61,8 @@ class ClusterManagerServer {
 
   // The advertised "host:port" of the gRPC server.
   const std::string& address() const { return rpc_server_->address(); }
+  // The status UI's "host:port"; empty without one.
+  std::string ui_address() const { return ui_server_ ? ui_server_->address() : ""; }
   ClusterManager& manager() { return *manager_; }
 
   // Ends watch streams, stops accepting calls and lets in-flight ones finish. Idempotent.
@@ -73,6 +80,7 @@ class ClusterManagerServer {
   std::unique_ptr<ClusterManager> manager_;
   std::unique_ptr<ClusterManagerService> service_;
   std::unique_ptr<RpcServer> rpc_server_;
+  std::unique_ptr<StatusHttpServer> ui_server_;
 };
 
 }  // namespace centella::cluster_manager

@@ -54,6 +54,13 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--address-file", options.rpc.address_file,
                  "Write the bound gRPC host:port here once listening");
+  options.ui_port = 8080;
+  app.add_option("--ui-port", options.ui_port,
+                 "Read-only HTTP status UI port; 0 = any free port, -1 = no UI")
+      ->capture_default_str()
+      ->check(CLI::Range(-1, 65535));
+  app.add_option("--ui-address-file", options.ui_address_file,
+                 "Write the bound status UI host:port here once listening");
   app.add_option("--secret-file", secret_file,
                  "Shared secret file (default: $CENTELLA_SECRET_FILE)");
   app.add_flag("--insecure", insecure, "Run without authentication (logs a warning)");

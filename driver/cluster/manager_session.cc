@@ -1,6 +1,7 @@
 #include "driver/cluster/manager_session.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
@@ -30,7 +31,10 @@ std::chrono::system_clock::time_point In(absl::Duration d) {
 
 ManagerSession::ManagerSession(std::string manager_address, const SharedSecret* secret)
     : manager_address_(std::move(manager_address)),
-      stub_(v1::ClusterManager::NewStub(secret->Connect(manager_address_))) {}
+      stub_(v1::ClusterManager::NewStub(secret->Connect(manager_address_))) {
+  // Set by the daemon for a cluster-mode driver: links the driver to its application.
+  if (const char* id = std::getenv("CENTELLA_DRIVER_ID"); id != nullptr) driver_id_ = id;
+}
 
 ManagerSession::~ManagerSession() {
   stopping_ = true;
@@ -93,6 +97,7 @@ absl::StatusOr<std::string> ManagerSession::Register(v1::ApplicationDescription 
   req.set_protocol_version(v1::PROTOCOL_VERSION_CURRENT);
   *req.mutable_description() = description_;
   req.set_driver_address(driver_address_);
+  req.set_driver_id(driver_id_);
   v1::RegisterApplicationResponse resp;
   // A manager that is restarting is retried for a while (it keeps its port and state);
   // any other answer is final.
@@ -127,6 +132,7 @@ void ManagerSession::WatchLoop() {
       req.set_protocol_version(v1::PROTOCOL_VERSION_CURRENT);
       *req.mutable_description() = description_;
       req.set_driver_address(driver_address_);
+      req.set_driver_id(driver_id_);
       req.set_app_id(app_id_);
       v1::RegisterApplicationResponse resp;
       grpc::Status s = stub_->RegisterApplication(&ctx, req, &resp);

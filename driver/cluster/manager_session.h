@@ -54,6 +54,7 @@ class ManagerSession {
   std::unique_ptr<v1::ClusterManager::Stub> stub_;
   v1::ApplicationDescription description_;
   std::string driver_address_;
+  std::string driver_id_;  // cluster deploy mode only
   std::string app_id_;
   EventCallback on_event_;
   std::thread watcher_;

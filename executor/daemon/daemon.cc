@@ -1,4 +1,5 @@
 #include "executor/daemon/daemon.h"
+#include "executor/daemon/daemon_status_ui.h"
 
 #include <unistd.h>
 
@@ -121,6 +122,11 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonOptions& optio
   daemon->session_ =
       std::make_unique<ManagerSession>(std::move(session_options), daemon->manager_.get(),
                                        daemon->executors_.get(), daemon->drivers_.get(), clock);
+  if (options.ui_port >= 0) {
+    ASSIGN_OR_RETURN(daemon->ui_server_,
+                     StartDaemonStatusUi(*daemon->executors_, identity.daemon_id, options.bind,
+                                         options.ui_port, options.ui_address_file));
+  }
   daemon->daemon_service_->Attach(daemon->session_.get(), daemon->executors_.get(),
                                   daemon->drivers_.get());
   GetLogger("executor-daemon")
@@ -137,8 +143,10 @@ void Daemon::Shutdown() {
   if (shut_down_.exchange(true)) return;
   // Order: no more heartbeats, no more calls, then the children; the reaper and the
   // binary cache go last because the supervisors use them until they are gone.
+  if (ui_server_ != nullptr) ui_server_->Stop();
   if (session_ != nullptr) session_->Stop();
   if (server_ != nullptr) server_->Shutdown();
+  ui_server_.reset();
   session_.reset();
   drivers_.reset();
   executors_.reset();

@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
 #include "common/clock/clock.h"
+#include "common/http/status_http_server.h"
 #include "common/rpc/rpc_server.h"
 #include "executor/daemon/binary_cache.h"
 #include "executor/daemon/child_reaper.h"
@@ -57,6 +58,8 @@ class Daemon {
   const std::string& daemon_id() const { return identity_.daemon_id; }
   const std::string& host() const { return identity_.host; }
   const std::string& work_dir() const { return layout_.root(); }
+  // The status UI's "host:port"; empty without one (options.ui_port -1).
+  std::string ui_address() const { return ui_server_ ? ui_server_->address() : ""; }
   // The manager incarnation this daemon registered with; empty until registered.
   std::string manager_incarnation() const { return session_->incarnation(); }
 
@@ -79,6 +82,7 @@ class Daemon {
   std::unique_ptr<ExecutorSupervisor> executors_;
   std::unique_ptr<DriverSupervisor> drivers_;
   std::unique_ptr<ManagerSession> session_;
+  std::unique_ptr<StatusHttpServer> ui_server_;
   std::atomic<bool> shut_down_{false};
   absl::Notification shutdown_done_;
 };

@@ -30,6 +30,10 @@ struct DaemonOptions {
   absl::Duration heartbeat_interval = absl::Seconds(1);
   // If set, "host:port\n" of the gRPC server is written here once it listens.
   std::string address_file;
+  // Read-only HTTP status UI on `bind`: port 0 = ephemeral, -1 = none (main.cc's flag
+  // defaults to 8081). Its bound "host:port" is written to ui_address_file if set.
+  int ui_port = -1;
+  std::string ui_address_file;
   // The shared secret file (or $CENTELLA_SECRET_FILE); passed on to executors.
   std::string secret_file;
   // No authentication (logs a warning). Executors get CENTELLA_INSECURE=1.

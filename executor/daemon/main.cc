@@ -27,6 +27,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--heartbeat-interval", heartbeat, "e.g. 1s, 500ms")->capture_default_str();
   app.add_option("--address-file", options.address_file, "write the bound host:port here");
+  options.ui_port = 8081;
+  app.add_option("--ui-port", options.ui_port, "status UI port, 0 = ephemeral, -1 = none")
+      ->capture_default_str()
+      ->check(CLI::Range(-1, 65535));
+  app.add_option("--ui-address-file", options.ui_address_file,
+                 "write the bound status UI host:port here");
   app.add_option("--secret-file", options.secret_file,
                  "shared secret (default: $CENTELLA_SECRET_FILE)");
   app.add_flag("--insecure", options.insecure, "run without authentication");

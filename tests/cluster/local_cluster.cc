@@ -77,7 +77,7 @@ absl::Status LocalCluster::StartManager(int port, absl::Duration retry_for) {
         {build_dir_ + "/bin/centella-cluster-manager", "--host", "127.0.0.1", "--bind",
          "127.0.0.1", "--port", std::to_string(port), "--address-file", address_file,
          "--recovery-dir", dir_ + "/recovery", "--worker-timeout", worker_timeout_,
-         "--secret-file", secret_file_},
+         "--secret-file", secret_file_, "--ui-port", "0"},
         {},
         manager_incarnations_ == 0 ? dir_ + "/manager.log"
                                    : absl::StrCat(dir_, "/manager-", manager_incarnations_, ".log"));
@@ -183,7 +183,7 @@ absl::StatusOr<int> LocalCluster::AddDaemon(int cores, const std::string& memory
       {build_dir_ + "/bin/centella-executor", "--cluster-manager", manager_address_, "--cores",
        std::to_string(cores), "--memory", memory, "--host", "127.0.0.1", "--bind", "127.0.0.1",
        "--port", "0", "--work-dir", absl::StrCat(dir_, "/", name, "-work"), "--address-file",
-       address_file, "--secret-file", secret_file_},
+       address_file, "--secret-file", secret_file_, "--ui-port", "0"},
       {}, absl::StrCat(dir_, "/", name, ".log"));
   if (!child.ok()) return child.status();
   daemons_.push_back(*std::move(child));
