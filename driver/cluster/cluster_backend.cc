@@ -48,7 +48,7 @@ class ClusterBackend::Service final : public v1::Driver::Service {
   grpc::Status ExecutorHeartbeat(grpc::ServerContext* ctx, const v1::ExecutorHeartbeatRequest* req,
                                  v1::ExecutorHeartbeatResponse* resp) override {
     if (grpc::Status s = backend_->secret_->Check(*ctx); !s.ok()) return s;
-    resp->set_reregister(!backend_->IsKnownExecutor(req->executor_id()));
+    resp->set_reregister(!backend_->Heartbeat(req->executor_id()));
     return grpc::Status::OK;
   }
 
@@ -120,6 +120,11 @@ absl::StatusOr<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(
       [self](const v1::ApplicationEvent& e) { self->OnManagerEvent(e); });
   if (!app_id.ok()) return app_id.status();
   backend->app_id_ = *app_id;
+  absl::StatusOr<absl::Duration> executor_timeout =
+      o.conf.GetDuration("centella.executor.heartbeatTimeout", absl::Seconds(10));
+  if (!executor_timeout.ok()) return executor_timeout.status();
+  backend->liveness_thread_ =
+      std::thread([self, t = *executor_timeout] { self->LivenessLoop(t); });
   if (*dynamic) {
     backend->allocation_thread_ =
         std::thread([self, allocation] { self->AllocationLoop(AllocationPolicy(allocation)); });
@@ -140,6 +145,7 @@ void ClusterBackend::Shutdown(bool succeeded) {
   }
   stop_allocation_.Notify();
   if (allocation_thread_.joinable()) allocation_thread_.join();
+  if (liveness_thread_.joinable()) liveness_thread_.join();
   {
     absl::MutexLock lock(&mu_);
     executors = std::move(executors_);
@@ -178,9 +184,27 @@ std::vector<ExecutorSlots> ClusterBackend::Executors() const {
   return out;
 }
 
-bool ClusterBackend::IsKnownExecutor(const std::string& executor_id) {
+bool ClusterBackend::Heartbeat(const std::string& executor_id) {
   absl::MutexLock lock(&mu_);
-  return executors_.contains(executor_id);
+  auto it = executors_.find(executor_id);
+  if (it == executors_.end()) return false;
+  it->second.last_heartbeat = absl::Now();
+  return true;
+}
+
+void ClusterBackend::LivenessLoop(absl::Duration timeout) {
+  while (!stop_allocation_.WaitForNotificationWithTimeout(absl::Seconds(1))) {
+    std::vector<std::string> silent;
+    {
+      absl::MutexLock lock(&mu_);
+      for (const auto& [id, ex] : executors_) {
+        if (absl::Now() - ex.last_heartbeat > timeout) silent.push_back(id);
+      }
+    }
+    for (const std::string& id : silent) {
+      OnExecutorLost(id, absl::StrCat("no heartbeat for ", absl::FormatDuration(timeout)));
+    }
+  }
 }
 
 grpc::Status ClusterBackend::OnRegisterExecutor(const v1::RegisterExecutorRequest& req) {

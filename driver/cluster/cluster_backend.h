@@ -73,6 +73,7 @@ class ClusterBackend : public ExecutorBackend {
  private:
   class Service;
   struct Executor {
+    absl::Time last_heartbeat = absl::Now();
     std::string host;
     std::string daemon_address;
     std::shared_ptr<ExecutorConnection> connection;
@@ -81,7 +82,10 @@ class ClusterBackend : public ExecutorBackend {
 
   ClusterBackend(ClusterBackendOptions options, const SharedSecret* secret);
   grpc::Status OnRegisterExecutor(const v1::RegisterExecutorRequest& request);
-  bool IsKnownExecutor(const std::string& executor_id);
+  // Records a heartbeat; false for an executor this driver does not know.
+  bool Heartbeat(const std::string& executor_id);
+  // Declares executors silent for longer than the timeout lost, every second.
+  void LivenessLoop(absl::Duration timeout);
   void OnTaskUpdate(const std::string& executor_id, v1::TaskResult result);
   void OnExecutorLost(const std::string& executor_id, const std::string& reason);
   void OnManagerEvent(const v1::ApplicationEvent& event);
@@ -97,6 +101,7 @@ class ClusterBackend : public ExecutorBackend {
   std::atomic<int> waiting_tasks_{0};
   absl::Notification stop_allocation_;
   std::thread allocation_thread_;
+  std::thread liveness_thread_;
 
   mutable absl::Mutex mu_;
   ResultCallback on_result_ ABSL_GUARDED_BY(mu_);

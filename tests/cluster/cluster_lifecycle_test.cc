@@ -507,6 +507,61 @@ TEST_F(ClusterLifecycleTest, ExecutorKilledMidJobIsReportedAtOnceAndItsTasksReru
   EXPECT_FALSE(LinesWith(submit->Log(), "will run again").empty());
 }
 
+// An executor that hangs (SIGSTOP: its process and connections stay up, it just stops
+// answering) is declared lost by the driver when its heartbeats stop, and its tasks run
+// elsewhere: the job does not wait for it.
+TEST_F(ClusterLifecycleTest, HungExecutorIsDeclaredLostByTheDriversHeartbeatTimeout) {
+  ASSERT_NO_FATAL_FAILURE(StartCluster(2, 2));
+  constexpr int kPartitions = 16;
+  ChildProcess* submit = SubmitSlowJob(
+      "job", "--executor-cores 1 --executor-memory 1g --conf centella.executor.heartbeatTimeout=2s",
+      kPartitions, 300);
+  ASSERT_NE(submit, nullptr);
+  const std::string app_id = WaitForAppId("job");
+  ASSERT_FALSE(app_id.empty());
+  static const std::regex started("started executor (app-[0-9]+-[0-9]+)/([0-9]+) as pid ([0-9]+)");
+  std::string executor_id;
+  pid_t pid = -1;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        const std::string daemon_log = cluster_->daemon(0).Log();
+        const std::string driver_log = submit->Log();
+        if (driver_log.find(kMapStageSubmitted) == std::string::npos) return false;
+        for (std::sregex_iterator it(daemon_log.begin(), daemon_log.end(), started), end;
+             it != end; ++it) {
+          if ((*it)[1].str() != app_id) continue;
+          if (driver_log.find("executor " + (*it)[2].str() + " on 127.0.0.1 ready") ==
+              std::string::npos) {
+            continue;
+          }
+          executor_id = (*it)[2].str();
+          pid = static_cast<pid_t>(std::stol((*it)[3].str()));
+          return true;
+        }
+        return false;
+      },
+      absl::Seconds(30)))
+      << cluster_->Logs();
+  std::string env = ReadFile(absl::StrCat("/proc/", pid, "/environ"));
+  ASSERT_NE(env.find(std::string("CENTELLA_ROLE=executor") + '\0'), std::string::npos);
+
+  const absl::Time stopped_at = absl::Now();
+  ASSERT_EQ(::kill(pid, SIGSTOP), 0);
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        return submit->Log().find("executor " + executor_id + " lost (no heartbeat for 2s)") !=
+               std::string::npos;
+      },
+      absl::Seconds(10)))
+      << "the driver did not notice the hung executor\n" << submit->Log();
+  const absl::Duration noticed = absl::Now() - stopped_at;
+  std::printf("hung executor %s declared lost after %s\n", executor_id.c_str(),
+              absl::FormatDuration(noticed).c_str());
+  EXPECT_LT(noticed, absl::Seconds(5));
+  ASSERT_NO_FATAL_FAILURE(ExpectJobSucceeds("job", kPartitions, absl::Seconds(45)));
+  ::kill(pid, SIGKILL);  // never resumed; the daemon reaps it
+}
+
 // The manager dies while a daemon is still fetching the job binary from it to launch the
 // application's first executors: the launches fail, and once the manager is back the
 // application gets executors again and the job succeeds.
