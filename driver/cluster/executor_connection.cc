@@ -126,7 +126,13 @@ void ExecutorConnection::Stop(const std::string& reason) {
 void ExecutorConnection::ReadLoop() {
   v1::ExecutorMessage msg;
   while (stream_->Read(&msg)) {
-    if (msg.has_task_update()) on_update_(std::move(*msg.mutable_task_update()));
+    if (msg.has_task_update()) {
+      on_update_(std::move(*msg.mutable_task_update()));
+    } else if (msg.has_task_updates()) {
+      for (v1::TaskResult& r : *msg.mutable_task_updates()->mutable_results()) {
+        on_update_(std::move(r));
+      }
+    }
   }
   grpc::Status s = stream_->Finish();
   on_closed_(s.ok() ? "its task stream ended" : s.error_message());

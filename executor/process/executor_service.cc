@@ -1,5 +1,8 @@
 #include "executor/process/executor_service.h"
 
+#include <thread>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "common/logging/logger.h"
 
@@ -13,24 +16,72 @@ std::shared_ptr<spdlog::logger> Log() {
 
 }  // namespace
 
-// Serializes writes of task results to the stream, and drops them once the stream is
-// gone (a task may finish after its driver disconnected).
+// Writes task results to the stream from one thread, coalescing every result that is
+// ready into one message, and drops them once the stream is gone (a task may finish after
+// its driver disconnected).
 class ExecutorService::ResultWriter {
  public:
   explicit ResultWriter(grpc::ServerReaderWriter<v1::ExecutorMessage, v1::DriverMessage>* s)
-      : stream_(s) {}
-  bool Write(const v1::ExecutorMessage& msg) {
-    absl::MutexLock lock(&mu_);
+      : stream_(s), thread_([this] { Run(); }) {}
+  ~ResultWriter() { Close(); }
+
+  // Sends a message directly (the ready message, before any result).
+  bool WriteNow(const v1::ExecutorMessage& msg) {
+    absl::MutexLock lock(&write_mu_);
     return stream_ != nullptr && stream_->Write(msg);
   }
-  void Close() {
+  void Add(v1::TaskResult result) {
     absl::MutexLock lock(&mu_);
+    if (!closed_) pending_.push_back(std::move(result));
+  }
+  // Flushes what is queued and stops; no write happens after this returns.
+  void Close() {
+    {
+      absl::MutexLock lock(&mu_);
+      if (closed_) return;
+      closed_ = true;
+    }
+    thread_.join();
+    absl::MutexLock lock(&write_mu_);
     stream_ = nullptr;
   }
 
  private:
+  void Run() {
+    while (true) {
+      std::vector<v1::TaskResult> batch;
+      bool closing;
+      {
+        absl::MutexLock lock(&mu_);
+        mu_.Await(absl::Condition(
+            +[](ResultWriter* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu_) {
+              return w->closed_ || !w->pending_.empty();
+            },
+            this));
+        batch.swap(pending_);
+        closing = closed_;
+      }
+      if (!batch.empty()) {
+        v1::ExecutorMessage msg;
+        if (batch.size() == 1) {
+          *msg.mutable_task_update() = std::move(batch[0]);
+        } else {
+          for (auto& r : batch) *msg.mutable_task_updates()->add_results() = std::move(r);
+        }
+        absl::MutexLock lock(&write_mu_);
+        if (stream_ != nullptr && !stream_->Write(msg)) stream_ = nullptr;
+      }
+      if (closing) return;
+    }
+  }
+
+  absl::Mutex write_mu_;
+  grpc::ServerReaderWriter<v1::ExecutorMessage, v1::DriverMessage>* stream_
+      ABSL_GUARDED_BY(write_mu_);
   absl::Mutex mu_;
-  grpc::ServerReaderWriter<v1::ExecutorMessage, v1::DriverMessage>* stream_ ABSL_GUARDED_BY(mu_);
+  std::vector<v1::TaskResult> pending_ ABSL_GUARDED_BY(mu_);
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
 };
 
 ExecutorService::ExecutorService(std::string app_id, std::string executor_id, int cores,
@@ -69,7 +120,7 @@ grpc::Status ExecutorService::TaskStream(
   v1::ExecutorMessage ready;
   ready.mutable_ready()->set_executor_id(executor_id_);
   ready.mutable_ready()->set_cores(cores_);
-  writer->Write(ready);
+  writer->WriteNow(ready);
   Log()->info("driver attached; running tasks on {} cores", cores_);
 
   bool clean = false;
@@ -106,10 +157,9 @@ grpc::Status ExecutorService::TaskStream(
           }
         }
         pool_->Schedule([this, stage, task, writer, missing] {
-          v1::ExecutorMessage out;
-          v1::TaskResult* r = out.mutable_task_update();
-          *r = stage ? runner_->Run(*stage, task)
-                     : UnfinishedTaskResult(task, v1::TASK_STATE_FAILED, missing);
+          v1::TaskResult result = stage ? runner_->Run(*stage, task)
+                                        : UnfinishedTaskResult(task, v1::TASK_STATE_FAILED, missing);
+          v1::TaskResult* r = &result;
           if (static_cast<int64_t>(r->value().size()) > max_inline_result_bytes_) {
             // Large results wait here until the driver fetches them (FetchResult), so one
             // big result never blocks the task stream or exceeds a message limit.
@@ -120,7 +170,7 @@ grpc::Status ExecutorService::TaskStream(
             result_blocks_[id] = std::move(*r->mutable_value());
             r->clear_value();
           }
-          writer->Write(out);
+          writer->Add(std::move(result));
         });
       }
     } else if (msg.has_remove_stage()) {
