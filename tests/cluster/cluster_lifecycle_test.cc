@@ -402,6 +402,35 @@ TEST_F(ClusterLifecycleTest, ManagerKilledAndRestartedMidJob) {
       << v1::ApplicationState_Name(app_after->state()) << ": " << app_after->message();
 }
 
+// An executor of `app_id` started by daemon 0 that the driver of `submit` reports ready,
+// once the map stage runs: its id and pid (from the daemon's "started executor" lines).
+bool FindReadyExecutorOnDaemon0(LocalCluster& cluster, ChildProcess& submit,
+                                const std::string& app_id, std::string* executor_id,
+                                pid_t* pid) {
+  constexpr char kMapStageSubmitted[] = "submitted: reduce_by_key (map side)";
+  static const std::regex started(
+      "started executor (app-[0-9]+-[0-9]+)/([0-9]+) as pid ([0-9]+)");
+  return WaitUntil(
+      [&] {
+        const std::string daemon_log = cluster.daemon(0).Log();
+        const std::string driver_log = submit.Log();
+        if (driver_log.find(kMapStageSubmitted) == std::string::npos) return false;
+        for (std::sregex_iterator it(daemon_log.begin(), daemon_log.end(), started), end;
+             it != end; ++it) {
+          if ((*it)[1].str() != app_id) continue;
+          if (driver_log.find("executor " + (*it)[2].str() + " on 127.0.0.1 ready") ==
+              std::string::npos) {
+            continue;
+          }
+          *executor_id = (*it)[2].str();
+          *pid = static_cast<pid_t>(std::stol((*it)[3].str()));
+          return true;
+        }
+        return false;
+      },
+      absl::Seconds(30));
+}
+
 // An executor process killed with SIGKILL mid-job: its daemon reports the exit at once
 // (the manager logs the removal within a second), the driver re-runs its tasks on other
 // executors, and the job succeeds.
@@ -415,32 +444,10 @@ TEST_F(ClusterLifecycleTest, ExecutorKilledMidJobIsReportedAtOnceAndItsTasksReru
   ASSERT_FALSE(app_id.empty());
 
   // An executor on daemon 0 that the driver is using: its pid from the daemon's log.
-  static const std::regex started("started executor (app-[0-9]+-[0-9]+)/([0-9]+) as pid ([0-9]+)");
   std::string executor_id;
   pid_t pid = -1;
-  ASSERT_TRUE(WaitUntil(
-      [&] {
-        const std::string daemon_log = cluster_->daemon(0).Log();
-        const std::string driver_log = submit->Log();
-        if (driver_log.find(kMapStageSubmitted) == std::string::npos) return false;
-        for (std::sregex_iterator it(daemon_log.begin(), daemon_log.end(), started), end;
-             it != end; ++it) {
-          if ((*it)[1].str() != app_id) continue;
-          if (driver_log.find("executor " + (*it)[2].str() + " on ") == std::string::npos) continue;
-          executor_id = (*it)[2].str();
-          pid = static_cast<pid_t>(std::stol((*it)[3].str()));
-          return true;
-        }
-        return false;
-      },
-      absl::Seconds(30)))
+  ASSERT_TRUE(FindReadyExecutorOnDaemon0(*cluster_, *submit, app_id, &executor_id, &pid))
       << "no executor of " << app_id << " on daemon 0 is running tasks";
-  ASSERT_TRUE(WaitUntil(
-      [&] {
-        return submit->Log().find("executor " + executor_id + " on 127.0.0.1 ready") !=
-               std::string::npos;
-      },
-      absl::Seconds(10)));
   // Make sure it is the executor process: its environment says so.
   std::string env = ReadFile(absl::StrCat("/proc/", pid, "/environ"));
   ASSERT_NE(env.find(std::string("CENTELLA_ROLE=executor") + '\0'), std::string::npos)
@@ -519,28 +526,9 @@ TEST_F(ClusterLifecycleTest, HungExecutorIsDeclaredLostByTheDriversHeartbeatTime
   ASSERT_NE(submit, nullptr);
   const std::string app_id = WaitForAppId("job");
   ASSERT_FALSE(app_id.empty());
-  static const std::regex started("started executor (app-[0-9]+-[0-9]+)/([0-9]+) as pid ([0-9]+)");
   std::string executor_id;
   pid_t pid = -1;
-  ASSERT_TRUE(WaitUntil(
-      [&] {
-        const std::string daemon_log = cluster_->daemon(0).Log();
-        const std::string driver_log = submit->Log();
-        if (driver_log.find(kMapStageSubmitted) == std::string::npos) return false;
-        for (std::sregex_iterator it(daemon_log.begin(), daemon_log.end(), started), end;
-             it != end; ++it) {
-          if ((*it)[1].str() != app_id) continue;
-          if (driver_log.find("executor " + (*it)[2].str() + " on 127.0.0.1 ready") ==
-              std::string::npos) {
-            continue;
-          }
-          executor_id = (*it)[2].str();
-          pid = static_cast<pid_t>(std::stol((*it)[3].str()));
-          return true;
-        }
-        return false;
-      },
-      absl::Seconds(30)))
+  ASSERT_TRUE(FindReadyExecutorOnDaemon0(*cluster_, *submit, app_id, &executor_id, &pid))
       << cluster_->Logs();
   std::string env = ReadFile(absl::StrCat("/proc/", pid, "/environ"));
   ASSERT_NE(env.find(std::string("CENTELLA_ROLE=executor") + '\0'), std::string::npos);
