@@ -82,6 +82,59 @@ struct FlatMapOp {
   }
 };
 
+// map_values(f): (k, v) -> (k, f(v)); the key is moved through untouched.
+template <class F>
+struct MapValuesOp {
+  F f;
+  template <class In>
+  using Out = std::pair<typename In::first_type,
+                        std::decay_t<std::invoke_result_t<const F&, typename In::second_type&&>>>;
+
+  template <class Next>
+  auto Wrap(Next next) const {
+    return [this, next](auto&& kv) mutable {
+      using P = std::decay_t<decltype(kv)>;
+      if constexpr (std::is_const_v<std::remove_reference_t<decltype(kv)>>) {
+        next(Out<P>(kv.first, std::invoke(f, typename P::second_type(kv.second))));
+      } else {  // a record reaching an op is the op's to consume
+        next(Out<P>(std::move(kv.first), std::invoke(f, std::move(kv.second))));
+      }
+    };
+  }
+  void Write(ByteWriter& w) const { FunctionSerde<F>::Write(w, f); }
+  static std::optional<MapValuesOp> Read(ByteReader& r) {
+    std::optional<F> g = FunctionSerde<F>::Read(r);
+    if (!g) return std::nullopt;
+    return MapValuesOp{std::move(*g)};
+  }
+};
+
+// flat_map_values(f): (k, v) -> (k, u) for every u in the range f(v).
+template <class F>
+struct FlatMapValuesOp {
+  F f;
+  template <class In>
+  using Out = std::pair<typename In::first_type,
+                        std::decay_t<std::ranges::range_reference_t<
+                            std::invoke_result_t<const F&, typename In::second_type&&>>>>;
+
+  template <class Next>
+  auto Wrap(Next next) const {
+    return [this, next](auto&& kv) mutable {
+      using P = std::decay_t<decltype(kv)>;
+      typename P::second_type v = kv.second;
+      auto&& range = std::invoke(f, std::move(v));
+      for (auto&& u : range) next(Out<P>(kv.first, std::forward<decltype(u)>(u)));
+    };
+  }
+  void Write(ByteWriter& w) const { FunctionSerde<F>::Write(w, f); }
+  static std::optional<FlatMapValuesOp> Read(ByteReader& r) {
+    std::optional<F> g = FunctionSerde<F>::Read(r);
+    if (!g) return std::nullopt;
+    return FlatMapValuesOp{std::move(*g)};
+  }
+};
+
 namespace pipeline_internal {
 template <class In, class... Ops>
 struct ChainOut {

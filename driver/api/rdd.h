@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <string>
@@ -40,6 +41,17 @@
 #include "driver/rdd/shuffled_node.h"
 
 namespace centella {
+
+// The predicate of lookup(): shipped with the key it looks for.
+template <class K>
+struct KeyEquals {
+  K key{};
+  template <class P>
+  bool operator()(const P& kv) const {
+    return kv.first == key;
+  }
+  CENTELLA_FIELDS(key)
+};
 
 namespace rdd_internal {
 template <class T>
@@ -114,6 +126,43 @@ class Rdd {
     return Rdd<U, Pipeline<U>>(ctx_, std::move(node));
   }
 
+  // ---- narrow transformations of pair RDDs (T = std::pair<K, V>) ----
+
+  // f(V) -> W: (k, v) -> (k, f(v)).
+  template <class F>
+  auto map_values(F f) const {
+    static_assert(rdd_internal::IsPair<T>::value, "map_values needs an RDD of std::pair");
+    static_assert(kIsShippable<F>, CENTELLA_SHIPPABLE_MESSAGE);
+    auto pipe = pipe_.Append(MapValuesOp<F>{std::move(f)});
+    return Rdd<typename decltype(pipe)::Out, decltype(pipe)>(ctx_, node_, std::move(pipe));
+  }
+
+  // f(V) -> range of W: (k, v) -> (k, w) for each w.
+  template <class F>
+  auto flat_map_values(F f) const {
+    static_assert(rdd_internal::IsPair<T>::value, "flat_map_values needs an RDD of std::pair");
+    static_assert(kIsShippable<F>, CENTELLA_SHIPPABLE_MESSAGE);
+    auto pipe = pipe_.Append(FlatMapValuesOp<F>{std::move(f)});
+    return Rdd<typename decltype(pipe)::Out, decltype(pipe)>(ctx_, node_, std::move(pipe));
+  }
+
+  auto keys() const {
+    static_assert(rdd_internal::IsPair<T>::value, "keys needs an RDD of std::pair");
+    return map([](T kv) { return std::move(kv.first); });
+  }
+
+  auto values() const {
+    static_assert(rdd_internal::IsPair<T>::value, "values needs an RDD of std::pair");
+    return map([](T kv) { return std::move(kv.second); });
+  }
+
+  // Each distinct record once (a shuffle; equality and StableHash of T).
+  auto distinct(int num_partitions = 0) const {
+    return map([](T x) { return std::pair<T, bool>(std::move(x), true); })
+        .reduce_by_key([](bool a, bool) { return a; }, num_partitions)
+        .keys();
+  }
+
   // ---- shuffles (pair RDDs: T = std::pair<K, V>) ----
 
   // Merges the values of each key with f(V, V) -> V (associative and commutative), with
@@ -182,6 +231,98 @@ class Rdd {
     }
     if (!acc) return absl::FailedPreconditionError("reduce() of an empty RDD");
     return *std::move(acc);
+  }
+
+  // The first record; FailedPrecondition on an empty RDD.
+  absl::StatusOr<T> first() const {
+    ASSIGN_OR_RETURN(std::vector<T> one, take(1));
+    if (one.empty()) return absl::FailedPreconditionError("first() of an empty RDD");
+    return std::move(one[0]);
+  }
+
+  // Folds every partition from `zero` with f(T, T) -> T, then the partition results
+  // from `zero` again (so `zero` must be f's identity, as in Spark).
+  template <class F>
+  absl::StatusOr<T> fold(T zero, F f) const {
+    static_assert(kIsSerializable<T>, CENTELLA_RECORD_MESSAGE);
+    static_assert(kIsShippable<F>, CENTELLA_SHIPPABLE_MESSAGE);
+    ASSIGN_OR_RETURN(std::vector<std::string> parts,
+                     RunAction(FoldAction<T, F>{zero, f, std::nullopt}, AllPartitions(), "fold"));
+    T acc = zero;
+    for (const std::string& bytes : parts) {
+      T part{};
+      RETURN_IF_ERROR(DeserializeFromString(bytes, &part));
+      acc = std::invoke(f, std::move(acc), std::move(part));
+    }
+    return acc;
+  }
+
+  // seq(U, T) -> U within partitions, comb(U, U) -> U across them, both from `zero`.
+  template <class U, class Seq, class Comb>
+  absl::StatusOr<U> aggregate(U zero, Seq seq, Comb comb) const {
+    static_assert(kIsSerializable<U>, CENTELLA_RECORD_MESSAGE);
+    static_assert(kIsShippable<Seq>, CENTELLA_SHIPPABLE_MESSAGE);
+    ASSIGN_OR_RETURN(std::vector<std::string> parts,
+                     RunAction(AggregateAction<U, Seq>{zero, seq, std::nullopt}, AllPartitions(),
+                               "aggregate"));
+    U acc = zero;
+    for (const std::string& bytes : parts) {
+      U part{};
+      RETURN_IF_ERROR(DeserializeFromString(bytes, &part));
+      acc = std::invoke(comb, std::move(acc), std::move(part));
+    }
+    return acc;
+  }
+
+  // Runs f(T) on every record on the executors (for side effects).
+  template <class F>
+  absl::Status foreach(F f) const {
+    static_assert(kIsShippable<F>, CENTELLA_SHIPPABLE_MESSAGE);
+    return RunAction(ForeachAction<F>{std::move(f)}, AllPartitions(), "foreach").status();
+  }
+
+  // Runs f(std::vector<T>&&) once per partition on the executors.
+  template <class F>
+  absl::Status foreach_partition(F f) const {
+    static_assert(kIsShippable<F>, CENTELLA_SHIPPABLE_MESSAGE);
+    return RunAction(ForeachPartitionAction<T, F>{std::move(f), {}}, AllPartitions(),
+                     "foreach_partition")
+        .status();
+  }
+
+  // How many times each distinct record occurs.
+  absl::StatusOr<std::map<T, int64_t>> count_by_value() const {
+    ASSIGN_OR_RETURN(auto counts,
+                     map([](T x) { return std::pair<T, int64_t>(std::move(x), 1); })
+                         .reduce_by_key([](int64_t a, int64_t b) { return a + b; })
+                         .collect());
+    return std::map<T, int64_t>(counts.begin(), counts.end());
+  }
+
+  // Pair RDDs: how many records each key has.
+  auto count_by_key() const {
+    static_assert(rdd_internal::IsPair<T>::value, "count_by_key needs an RDD of std::pair");
+    return keys().count_by_value();
+  }
+
+  // Pair RDDs: every (key, value) as a map; for a key present twice, one of its values.
+  auto collect_as_map() const {
+    static_assert(rdd_internal::IsPair<T>::value, "collect_as_map needs an RDD of std::pair");
+    using K = typename T::first_type;
+    using V = typename T::second_type;
+    absl::StatusOr<std::vector<T>> all = collect();
+    if (!all.ok()) return absl::StatusOr<std::map<K, V>>(all.status());
+    std::map<K, V> out;
+    for (T& kv : *all) out[std::move(kv.first)] = std::move(kv.second);
+    return absl::StatusOr<std::map<K, V>>(std::move(out));
+  }
+
+  // Pair RDDs: every value of `key` (a StatusOr of a vector of values).
+  template <class K>
+  auto lookup(const K& key) const {
+    static_assert(rdd_internal::IsPair<T>::value, "lookup needs an RDD of std::pair");
+    using Key = typename T::first_type;
+    return filter(KeyEquals<Key>{Key(key)}).values().collect();
   }
 
   // The first `n` records, scanning as few partitions as it can: one at first, then four

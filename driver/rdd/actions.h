@@ -94,6 +94,102 @@ struct ReduceAction {
   }
 };
 
+// fold(zero, f): the partition folded from `zero` with f(T, T) -> T.
+template <class T, class F>
+struct FoldAction {
+  T zero;
+  F f;
+  std::optional<T> acc;
+  void Begin(TaskContext&) { acc = zero; }
+  template <class X>
+  void Add(X&& x) {
+    acc = std::invoke(f, std::move(*acc), std::forward<X>(x));
+  }
+  bool Done() const { return false; }
+  absl::StatusOr<std::string> Finish(TaskContext&) { return SerializeToString(*acc); }
+  void Write(ByteWriter& w) const {
+    Serialize(w, zero);
+    FunctionSerde<F>::Write(w, f);
+  }
+  static std::optional<FoldAction> Read(ByteReader& r) {
+    T zero{};
+    if (!Deserialize(r, &zero)) return std::nullopt;
+    std::optional<F> g = FunctionSerde<F>::Read(r);
+    if (!g) return std::nullopt;
+    return FoldAction{std::move(zero), std::move(*g), std::nullopt};
+  }
+};
+
+// aggregate(zero, seq, comb): the partition folded from `zero` with seq(U, T) -> U; the
+// driver combines partitions with comb(U, U) -> U.
+template <class U, class Seq>
+struct AggregateAction {
+  U zero;
+  Seq seq;
+  std::optional<U> acc;
+  void Begin(TaskContext&) { acc = zero; }
+  template <class X>
+  void Add(X&& x) {
+    acc = std::invoke(seq, std::move(*acc), std::forward<X>(x));
+  }
+  bool Done() const { return false; }
+  absl::StatusOr<std::string> Finish(TaskContext&) { return SerializeToString(*acc); }
+  void Write(ByteWriter& w) const {
+    Serialize(w, zero);
+    FunctionSerde<Seq>::Write(w, seq);
+  }
+  static std::optional<AggregateAction> Read(ByteReader& r) {
+    U zero{};
+    if (!Deserialize(r, &zero)) return std::nullopt;
+    std::optional<Seq> g = FunctionSerde<Seq>::Read(r);
+    if (!g) return std::nullopt;
+    return AggregateAction{std::move(zero), std::move(*g), std::nullopt};
+  }
+};
+
+// foreach(f): runs f on every record, on the executors, for its side effects.
+template <class F>
+struct ForeachAction {
+  F f;
+  void Begin(TaskContext&) {}
+  template <class X>
+  void Add(X&& x) {
+    std::invoke(f, std::forward<X>(x));
+  }
+  bool Done() const { return false; }
+  absl::StatusOr<std::string> Finish(TaskContext&) { return std::string(); }
+  void Write(ByteWriter& w) const { FunctionSerde<F>::Write(w, f); }
+  static std::optional<ForeachAction> Read(ByteReader& r) {
+    std::optional<F> g = FunctionSerde<F>::Read(r);
+    if (!g) return std::nullopt;
+    return ForeachAction{std::move(*g)};
+  }
+};
+
+// foreach_partition(f): f(std::vector<T>&&) once per partition (e.g. one connection per
+// partition to an external store).
+template <class T, class F>
+struct ForeachPartitionAction {
+  F f;
+  std::vector<T> items;
+  void Begin(TaskContext&) {}
+  template <class X>
+  void Add(X&& x) {
+    items.emplace_back(std::forward<X>(x));
+  }
+  bool Done() const { return false; }
+  absl::StatusOr<std::string> Finish(TaskContext&) {
+    std::invoke(f, std::move(items));
+    return std::string();
+  }
+  void Write(ByteWriter& w) const { FunctionSerde<F>::Write(w, f); }
+  static std::optional<ForeachPartitionAction> Read(ByteReader& r) {
+    std::optional<F> g = FunctionSerde<F>::Read(r);
+    if (!g) return std::nullopt;
+    return ForeachPartitionAction{std::move(*g), {}};
+  }
+};
+
 // save_as_text_file: each task writes its lines to an attempt file under
 // <dir>/_temporary/ and commits it by renaming it to <dir>/part-NNNNN. Rename is atomic,
 // and every attempt of a partition computes the same lines from the same lineage, so a
