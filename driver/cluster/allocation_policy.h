@@ -44,7 +44,6 @@ class AllocationPolicy {
 
   Decision Observe(absl::Time now, int waiting_tasks, const std::vector<ExecutorLoad>& executors);
 
-  int requested() const { return requested_; }
 
  private:
   const AllocationPolicyOptions options_;

@@ -137,7 +137,7 @@ absl::StatusOr<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(
 ClusterBackend::~ClusterBackend() { Shutdown(true); }
 
 void ClusterBackend::Shutdown(bool succeeded) {
-  absl::flat_hash_map<std::string, Executor> executors;
+  std::map<std::string, Executor> executors;
   {
     absl::MutexLock lock(&mu_);
     if (shut_down_) return;
@@ -176,11 +176,8 @@ void ClusterBackend::SetApplicationEndedCallback(std::function<void(absl::Status
 std::vector<ExecutorSlots> ClusterBackend::Executors() const {
   absl::MutexLock lock(&mu_);
   std::vector<ExecutorSlots> out;
-  for (const auto& [id, ex] : executors_) {
-    out.push_back({id, ex.host, ex.connection->cores()});
-  }
-  std::sort(out.begin(), out.end(),
-            [](const ExecutorSlots& a, const ExecutorSlots& b) { return a.executor_id < b.executor_id; });
+  out.reserve(executors_.size());
+  for (const auto& [id, ex] : executors_) out.push_back({id, ex.host, ex.connection->cores()});
   return out;
 }
 

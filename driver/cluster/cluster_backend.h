@@ -12,6 +12,7 @@
 #define CENTELLA_DRIVER_CLUSTER_CLUSTER_BACKEND_H_
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <thread>
 #include <string>
@@ -107,7 +108,8 @@ class ClusterBackend : public ExecutorBackend {
   ResultCallback on_result_ ABSL_GUARDED_BY(mu_);
   std::function<void()> on_executors_changed_ ABSL_GUARDED_BY(mu_);
   std::function<void(absl::Status)> on_app_ended_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, Executor> executors_ ABSL_GUARDED_BY(mu_);
+  // Ordered, so Executors() lists them in a stable order without sorting each call.
+  std::map<std::string, Executor> executors_ ABSL_GUARDED_BY(mu_);
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
 };
 

@@ -80,16 +80,10 @@ bool ExecutorConnection::Launch(const std::shared_ptr<const v1::StagePlan>& plan
 
 void ExecutorConnection::RemoveStage(int stage_id) {
   absl::MutexLock lock(&mu_);
-  bool had = false;
-  for (auto it = stages_sent_.begin(); it != stages_sent_.end();) {
-    auto next = std::next(it);
-    if (it->first == stage_id) {
-      stages_sent_.erase(it);
-      had = true;
-    }
-    it = next;
+  if (absl::erase_if(stages_sent_, [stage_id](const auto& key) { return key.first == stage_id; }) ==
+      0) {
+    return;
   }
-  if (!had) return;
   v1::DriverMessage msg;
   msg.mutable_remove_stage()->set_stage_id(stage_id);
   Send(msg);

@@ -93,11 +93,7 @@ absl::StatusOr<std::string> ManagerSession::Register(v1::ApplicationDescription 
   description_ = std::move(description);
   driver_address_ = std::move(driver_address);
   on_event_ = std::move(on_event);
-  v1::RegisterApplicationRequest req;
-  req.set_protocol_version(v1::PROTOCOL_VERSION_CURRENT);
-  *req.mutable_description() = description_;
-  req.set_driver_address(driver_address_);
-  req.set_driver_id(driver_id_);
+  v1::RegisterApplicationRequest req = RegisterRequest();
   v1::RegisterApplicationResponse resp;
   // A manager that is restarting is retried for a while (it keeps its port and state);
   // any other answer is final.
@@ -120,6 +116,15 @@ absl::StatusOr<std::string> ManagerSession::Register(v1::ApplicationDescription 
   return app_id_;
 }
 
+v1::RegisterApplicationRequest ManagerSession::RegisterRequest() const {
+  v1::RegisterApplicationRequest req;
+  req.set_protocol_version(v1::PROTOCOL_VERSION_CURRENT);
+  *req.mutable_description() = description_;
+  req.set_driver_address(driver_address_);
+  req.set_driver_id(driver_id_);
+  return req;
+}
+
 void ManagerSession::WatchLoop() {
   absl::Duration backoff = absl::Milliseconds(100);
   bool reregister = false;
@@ -128,11 +133,7 @@ void ManagerSession::WatchLoop() {
       // The manager restarted (or the stream broke): register again under our id.
       grpc::ClientContext ctx;
       ctx.set_deadline(In(absl::Seconds(5)));
-      v1::RegisterApplicationRequest req;
-      req.set_protocol_version(v1::PROTOCOL_VERSION_CURRENT);
-      *req.mutable_description() = description_;
-      req.set_driver_address(driver_address_);
-      req.set_driver_id(driver_id_);
+      v1::RegisterApplicationRequest req = RegisterRequest();
       req.set_app_id(app_id_);
       v1::RegisterApplicationResponse resp;
       grpc::Status s = stub_->RegisterApplication(&ctx, req, &resp);

@@ -49,6 +49,7 @@ class ManagerSession {
 
  private:
   void WatchLoop();
+  v1::RegisterApplicationRequest RegisterRequest() const;
 
   const std::string manager_address_;
   std::unique_ptr<v1::ClusterManager::Stub> stub_;

@@ -37,8 +37,6 @@ class LocalBackend : public ExecutorBackend {
   // before destroying the scheduler that receives the results.
   void Shutdown() override { pool_->Shutdown(); }
 
-  ShuffleStore& shuffle_store() { return store_; }
-
  private:
   // The rebuilt stage for `plan`, built on first use by any task thread.
   absl::StatusOr<std::shared_ptr<const StageInstance>> Instance(const v1::StagePlan& plan);

@@ -57,8 +57,6 @@ class TaskScheduler {
     return n;
   }
 
-  int running() const { return static_cast<int>(running_.size()); }
-  int queued() const { return static_cast<int>(queue_.size()); }
 
  private:
   struct Pending {

@@ -174,12 +174,11 @@ grpc::Status ExecutorService::TaskStream(
         });
       }
     } else if (msg.has_remove_stage()) {
+      const int stage_id = msg.remove_stage().stage_id();
       absl::MutexLock lock(&mu_);
-      for (auto it = stages_.begin(); it != stages_.end();) {
-        auto next = std::next(it);
-        if (it->first.first == msg.remove_stage().stage_id()) stages_.erase(it);
-        it = next;
-      }
+      absl::erase_if(stages_, [stage_id](const auto& kv) { return kv.first.first == stage_id; });
+      absl::erase_if(build_errors_,
+                     [stage_id](const auto& kv) { return kv.first.first == stage_id; });
     } else if (msg.has_stop()) {
       Log()->info("driver stopped this executor: {}", msg.stop().reason());
       clean = true;

@@ -17,7 +17,7 @@ RemoteShuffleFetcher::RemoteShuffleFetcher(std::string app_id, std::string execu
     : app_id_(std::move(app_id)),
       executor_id_(std::move(executor_id)),
       local_address_(std::move(local_address)),
-      local_store_(local_store),
+      local_(local_store),
       secret_(secret),
       max_request_bytes_(max_request_bytes) {}
 
@@ -33,27 +33,25 @@ std::shared_ptr<grpc::Channel> RemoteShuffleFetcher::ChannelTo(const std::string
 absl::Status RemoteShuffleFetcher::Fetch(
     const v1::ShuffleReadInput& input, int reduce_id,
     absl::FunctionRef<absl::Status(int map_id, std::string_view block)> consume) {
-  // Local blocks first (no network), grouping remote ones by daemon as we go.
+  // Blocks of this machine's daemon are read from disk first (no network); remote ones
+  // are grouped by daemon as we go.
+  v1::ShuffleReadInput local;
+  local.set_shuffle_id(input.shuffle_id());
   std::vector<std::pair<std::string, std::vector<const v1::MapStatus*>>> remote;
   absl::flat_hash_map<std::string, size_t> index_of;
-  std::string block;
   for (const v1::MapStatus& status : input.map_statuses()) {
     if (reduce_id < status.block_sizes_size() && status.block_sizes(reduce_id) == 0) continue;
     if (status.shuffle_address().empty() || status.shuffle_address() == local_address_) {
-      absl::Status s = local_store_->ReadBlock(input.shuffle_id(), status.map_id(),
-                                               status.map_attempt(), reduce_id, &block);
-      if (!s.ok()) {
-        return FetchFailedError({input.shuffle_id(), status.map_id(), reduce_id,
-                                 status.shuffle_address()},
-                                std::string(s.message()));
-      }
-      absl::Status c = consume(status.map_id(), block);
-      if (!c.ok()) return c;
+      *local.add_map_statuses() = status;
       continue;
     }
     auto [it, inserted] = index_of.try_emplace(status.shuffle_address(), remote.size());
     if (inserted) remote.emplace_back(status.shuffle_address(), std::vector<const v1::MapStatus*>{});
     remote[it->second].second.push_back(&status);
+  }
+  if (local.map_statuses_size() > 0) {
+    absl::Status s = local_.Fetch(local, reduce_id, consume);
+    if (!s.ok()) return s;
   }
   for (const auto& [address, statuses] : remote) {
     std::vector<const v1::MapStatus*> group;

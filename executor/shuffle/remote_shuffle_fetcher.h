@@ -17,6 +17,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "common/auth/shared_secret.h"
+#include "executor/shuffle/local_shuffle_fetcher.h"
 #include "executor/shuffle/shuffle_fetcher.h"
 #include "executor/shuffle/shuffle_store.h"
 #include "grpcpp/channel.h"
@@ -44,7 +45,7 @@ class RemoteShuffleFetcher : public ShuffleFetcher {
   const std::string app_id_;
   const std::string executor_id_;
   const std::string local_address_;
-  const ShuffleStore* local_store_;
+  LocalShuffleFetcher local_;  // blocks held by this machine's daemon
   const SharedSecret* secret_;
   const int64_t max_request_bytes_;
   absl::Mutex mu_;
