@@ -85,14 +85,9 @@ bool ProcessGone(pid_t pid) {
 class ClusterDriverTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* build = std::getenv("CENTELLA_BUILD_DIR");
-    ASSERT_NE(build, nullptr) << "run through ctest";
-    build_ = build;
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(::testing::TempDir()) /
-           absl::StrCat("cluster-drv-", info->name(), "-", ::getpid());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    build_ = BuildDirFromEnvironment();
+    ASSERT_FALSE(build_.empty()) << "run through ctest";
+    dir_ = FreshTestDir("cluster-drv");
   }
 
   void TearDown() override {

@@ -32,12 +32,9 @@ std::map<std::string, int64_t> ReadCounts(const fs::path& dir) {
 class ClusterWordCountTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* build = std::getenv("CENTELLA_BUILD_DIR");
-    ASSERT_NE(build, nullptr) << "run through ctest";
-    build_ = build;
-    dir_ = fs::path(::testing::TempDir()) / ("cluster-wc-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    build_ = BuildDirFromEnvironment();
+    ASSERT_FALSE(build_.empty()) << "run through ctest";
+    dir_ = FreshTestDir("cluster-wc");
     corpus_ = (dir_ / "corpus.txt").string();
     CommandResult gen = RunCommand(build_ + "/bin/centella-gen-corpus --bytes 8000000 --seed 5 "
                                    "--distinct 50000 --quiet --out " + corpus_);

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +14,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
 #include "absl/time/clock.h"
 #include "cluster_manager.grpc.pb.h"
 #include "common/auth/shared_secret.h"
@@ -39,6 +41,22 @@ bool WaitUntil(const std::function<bool()>& condition, absl::Duration timeout,
     if (absl::Now() >= deadline) return false;
     absl::SleepFor(poll);
   }
+}
+
+std::string BuildDirFromEnvironment() {
+  const char* build = std::getenv("CENTELLA_BUILD_DIR");
+  return build == nullptr ? "" : build;
+}
+
+std::string FreshTestDir(const std::string& prefix) {
+  const char* tmp = std::getenv("TMPDIR");
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::filesystem::path dir =
+      std::filesystem::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") /
+      absl::StrCat(prefix, "-", info != nullptr ? info->name() : "test", "-", ::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
 }
 
 absl::StatusOr<std::unique_ptr<LocalCluster>> LocalCluster::Start(std::string dir,

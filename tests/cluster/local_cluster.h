@@ -26,6 +26,11 @@ struct CommandResult {
 // Runs a shell command to completion.
 CommandResult RunCommand(const std::string& command);
 
+// $CENTELLA_BUILD_DIR (set by ctest), or empty.
+std::string BuildDirFromEnvironment();
+// A new empty directory for one test: <tmp>/<prefix>-<test name>-<pid>.
+std::string FreshTestDir(const std::string& prefix);
+
 // Polls `condition` every `poll` until it holds (true) or `timeout` passes (false).
 bool WaitUntil(const std::function<bool()>& condition, absl::Duration timeout,
                absl::Duration poll = absl::Milliseconds(10));
