@@ -240,6 +240,38 @@ TEST_F(ClusterLifecycleTest, TwoApplicationsShareTheClusterByTheirGrants) {
 
 // An executor of 2 cores cannot be placed on a 1-core cluster: the application waits,
 // says why, and gets its executor as soon as a 2-core daemon joins.
+// A daemon that joins while a stage runs serves the application at once, and its
+// executor takes tasks of that running stage (it writes map output of the stage).
+TEST_F(ClusterLifecycleTest, DaemonJoiningMidStageGetsTasksOfTheRunningStage) {
+  ASSERT_NO_FATAL_FAILURE(StartCluster(1, 1));
+  constexpr int kPartitions = 12;
+  ChildProcess* submit =
+      SubmitSlowJob("job", "--executor-cores 1 --executor-memory 1g", kPartitions, 400);
+  ASSERT_NE(submit, nullptr);
+  const std::string app_id = WaitForAppId("job");
+  ASSERT_FALSE(app_id.empty());
+  ASSERT_TRUE(WaitUntil(
+      [&] { return submit->Log().find(kMapStageSubmitted) != std::string::npos; },
+      absl::Seconds(30)));
+  absl::StatusOr<int> joined = cluster_->AddDaemon(1);
+  ASSERT_TRUE(joined.ok()) << joined.status();
+  // Map output of the running stage appears in the new daemon's shuffle directory.
+  const fs::path shuffle =
+      fs::path(cluster_->daemon_work_dir(*joined)) / "apps" / app_id / "shuffle";
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        std::error_code ec;
+        if (submit->Log().find(kMapStageFinished) != std::string::npos) return false;
+        for (const auto& e : fs::recursive_directory_iterator(shuffle, ec)) {
+          if (e.path().extension() == ".index") return true;
+        }
+        return false;
+      },
+      absl::Seconds(20)))
+      << "the joining daemon's executor ran no task of the running map stage";
+  ASSERT_NO_FATAL_FAILURE(ExpectJobSucceeds("job", kPartitions, absl::Seconds(45)));
+}
+
 TEST_F(ClusterLifecycleTest, UnsatisfiableRequestWaitsUntilADaemonJoins) {
   ASSERT_NO_FATAL_FAILURE(StartCluster(1, 1));
   constexpr int kPartitions = 4;
