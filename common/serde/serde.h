@@ -5,7 +5,7 @@
 //   bool ok = centella::Deserialize(reader, &v);  // false on corrupt input (reader.status())
 //
 // Built in: bool, integers (zigzag/varint), enums, float/double, std::string, std::pair,
-// std::tuple, std::vector, std::array, std::optional, std::map, std::set,
+// std::tuple, std::variant, std::vector, std::array, std::optional, std::map, std::set,
 // std::unordered_map. Containers are serializable exactly when their elements are.
 //
 // User types, either of:
@@ -32,14 +32,15 @@
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "common/serde/byte_reader.h"
 #include "common/serde/byte_writer.h"
 
 // Declares the members that make up a user type's serialized form and stable hash.
-#define CENTELLA_FIELDS(...)                                                   \
-  auto centella_fields() { return std::tie(__VA_ARGS__); }                     \
+#define CENTELLA_FIELDS(...)                               \
+  auto centella_fields() { return std::tie(__VA_ARGS__); } \
   auto centella_fields() const { return std::tie(__VA_ARGS__); }
 
 namespace centella {
@@ -54,14 +55,13 @@ template <class T, class = void>
 struct Has : std::false_type {};
 template <class T>
 struct Has<T, std::void_t<decltype(Serde<T>::Write(std::declval<ByteWriter&>(),
-                                                   std::declval<const T&>()))>>
-    : std::true_type {};
+                                                   std::declval<const T&>()))>> : std::true_type {};
 
 template <class T, class = void>
 struct HasFields : std::false_type {};
 template <class T>
-struct HasFields<T, std::void_t<decltype(std::declval<T&>().centella_fields())>>
-    : std::true_type {};
+struct HasFields<T, std::void_t<decltype(std::declval<T&>().centella_fields())>> : std::true_type {
+};
 }  // namespace serde_internal
 
 template <class T>
@@ -193,6 +193,30 @@ struct Serde<std::optional<T>, std::enable_if_t<kIsSerializable<T>>> {
   }
 };
 
+// The alternative's index, then its value.
+template <class... Ts>
+struct Serde<std::variant<Ts...>, std::enable_if_t<(kIsSerializable<Ts> && ...)>> {
+  static void Write(ByteWriter& w, const std::variant<Ts...>& v) {
+    w.PutVarint(v.index());
+    std::visit([&w](const auto& x) { Serialize(w, x); }, v);
+  }
+  static bool Read(ByteReader& r, std::variant<Ts...>* v) {
+    uint64_t index = 0;
+    if (!r.GetVarint(&index)) return false;
+    if (index >= sizeof...(Ts)) return r.Fail("variant alternative out of range");
+    return ReadAlternative(r, v, index, std::index_sequence_for<Ts...>());
+  }
+
+ private:
+  template <size_t... Is>
+  static bool ReadAlternative(ByteReader& r, std::variant<Ts...>* v, uint64_t index,
+                              std::index_sequence<Is...>) {
+    bool ok = false;
+    ((index == Is ? (ok = Deserialize(r, &v->template emplace<Is>()), true) : false) || ...);
+    return ok;
+  }
+};
+
 template <class T, size_t N>
 struct Serde<std::array<T, N>, std::enable_if_t<kIsSerializable<T>>> {
   static void Write(ByteWriter& w, const std::array<T, N>& v) {
@@ -283,9 +307,10 @@ struct Serde<std::set<T, C, A>, std::enable_if_t<kIsSerializable<T>>> {
 // ---- user types listing their members with CENTELLA_FIELDS ----
 
 template <class T>
-struct Serde<T, std::enable_if_t<serde_internal::HasFields<T>::value &&
-                                 kIsSerializable<std::decay_t<decltype(
-                                     std::declval<T&>().centella_fields())>>>> {
+struct Serde<T,
+             std::enable_if_t<
+                 serde_internal::HasFields<T>::value &&
+                 kIsSerializable<std::decay_t<decltype(std::declval<T&>().centella_fields())>>>> {
   // std::tie yields a tuple of references; serialize it as the tuple of values.
   static void Write(ByteWriter& w, const T& v) {
     std::apply([&w](const auto&... xs) { (Serialize(w, xs), ...); }, v.centella_fields());
@@ -298,8 +323,8 @@ struct Serde<T, std::enable_if_t<serde_internal::HasFields<T>::value &&
 
 // Lets the tuple-of-references produced by std::tie be checked for serializability.
 template <class... Ts>
-struct Serde<std::tuple<Ts&...>, std::enable_if_t<(kIsSerializable<Ts> && ...) &&
-                                                  (sizeof...(Ts) > 0)>> {
+struct Serde<std::tuple<Ts&...>,
+             std::enable_if_t<(kIsSerializable<Ts> && ...) && (sizeof...(Ts) > 0)>> {
   static void Write(ByteWriter& w, const std::tuple<Ts&...>& v) {
     std::apply([&w](const auto&... xs) { (Serialize(w, xs), ...); }, v);
   }

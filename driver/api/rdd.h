@@ -13,14 +13,17 @@
 #define CENTELLA_DRIVER_API_RDD_H_
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -33,12 +36,18 @@
 #include "driver/dag/lineage_status.h"
 #include "driver/rdd/actions.h"
 #include "driver/rdd/aggregation.h"
+#include "driver/rdd/cartesian_node.h"
+#include "driver/rdd/coalesced_node.h"
 #include "driver/rdd/map_partitions_node.h"
 #include "driver/rdd/parallelize_node.h"
+#include "driver/rdd/partitioner.h"
 #include "driver/rdd/pipelined_node.h"
 #include "driver/rdd/result_runner.h"
+#include "driver/rdd/sample_node.h"
 #include "driver/rdd/shuffle_map_runner.h"
+#include "driver/rdd/shuffle_read_node.h"
 #include "driver/rdd/shuffled_node.h"
+#include "driver/rdd/union_node.h"
 
 namespace centella {
 
@@ -53,14 +62,89 @@ struct KeyEquals {
   CENTELLA_FIELDS(key)
 };
 
+// sort_by(f): the record keyed by f(record). A struct rather than a lambda so that f may
+// be any shippable function: a trivially copyable f makes KeyBy trivially copyable, and
+// a function object with CENTELLA_FIELDS makes it serializable.
+template <class F>
+struct KeyBy {
+  F f;
+  template <class T>
+  auto operator()(T x) const {
+    auto k = std::invoke(f, std::as_const(x));
+    return std::pair<decltype(k), T>(std::move(k), std::move(x));
+  }
+};
+template <class F>
+struct Serde<KeyBy<F>, std::enable_if_t<kIsSerializable<F>>> {
+  static void Write(ByteWriter& w, const KeyBy<F>& v) { Serialize(w, v.f); }
+  static bool Read(ByteReader& r, KeyBy<F>* v) { return Deserialize(r, &v->f); }
+};
+
+// top(n, cmp): cmp with its arguments swapped.
+template <class Cmp>
+struct ReversedOrder {
+  Cmp cmp;
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return std::invoke(cmp, b, a);
+  }
+};
+template <class Cmp>
+struct Serde<ReversedOrder<Cmp>, std::enable_if_t<kIsSerializable<Cmp>>> {
+  static void Write(ByteWriter& w, const ReversedOrder<Cmp>& v) { Serialize(w, v.cmp); }
+  static bool Read(ByteReader& r, ReversedOrder<Cmp>* v) { return Deserialize(r, &v->cmp); }
+};
+
+// zip_with_index(): adds each partition's first global index to its records' positions.
+template <class T>
+struct ZipWithIndexFn {
+  std::vector<int64_t> offsets;
+  std::vector<std::pair<T, int64_t>> operator()(int partition, std::vector<T>&& xs) const {
+    std::vector<std::pair<T, int64_t>> out;
+    out.reserve(xs.size());
+    int64_t i = offsets.at(partition);
+    for (T& x : xs) out.emplace_back(std::move(x), i++);
+    return out;
+  }
+  CENTELLA_FIELDS(offsets)
+};
+
+// repartition(n): deals a partition's records to the n new partitions in turn, starting
+// at a position that depends on the partition (as Spark does), so that small partitions
+// do not all pile into partition 0.
+template <class T>
+struct RoundRobinKeys {
+  int n = 1;
+  std::vector<std::pair<int, T>> operator()(int partition, std::vector<T>&& xs) const {
+    std::vector<std::pair<int, T>> out;
+    out.reserve(xs.size());
+    int next = HashPartition(StableHash(partition), n);
+    for (T& x : xs) {
+      out.emplace_back(next, std::move(x));
+      if (++next == n) next = 0;
+    }
+    return out;
+  }
+};
+
 namespace rdd_internal {
 template <class T>
 struct IsPair : std::false_type {};
 template <class A, class B>
 struct IsPair<std::pair<A, B>> : std::true_type {};
+
+// The value type of `OtherRdd`, an RDD of (K, value) pairs, for joins with an RDD keyed by K.
+template <class OtherRdd, class K>
+struct PairOf {
+  using Record = typename OtherRdd::Record;
+  static_assert(IsPair<Record>::value, "the other RDD of a join or cogroup must hold std::pair");
+  static_assert(std::is_same_v<typename Record::first_type, K>,
+                "join and cogroup need both RDDs keyed by the same type");
+  using Value = typename Record::second_type;
+};
 }  // namespace rdd_internal
 
-#define CENTELLA_RECORD_MESSAGE                                                         \
+#define CENTELLA_RECORD_MESSAGE                                                           \
   "Centella cannot move these records between tasks: their type has no serialized form. " \
   "List the members of your record type with CENTELLA_FIELDS(...) inside the type, or "   \
   "specialize centella::Serde<T>. (std::string_view cannot leave the function that made " \
@@ -78,8 +162,8 @@ class Rdd {
 
   // Erases a fused pipeline into a node of its own: Rdd<T> r = other.map(...);
   template <class OtherPipe>
-    requires(Pipe::kIsIdentity && !std::is_same_v<OtherPipe, Pipe>)
-  Rdd(const Rdd<T, OtherPipe>& other)  // NOLINT(google-explicit-constructor)
+  requires(Pipe::kIsIdentity && !std::is_same_v<OtherPipe, Pipe>)
+      Rdd(const Rdd<T, OtherPipe>& other)  // NOLINT(google-explicit-constructor)
       : ctx_(other.context()), node_(other.AsNode()) {}
 
   // ---- narrow transformations (fused) ----
@@ -126,6 +210,99 @@ class Rdd {
     return Rdd<U, Pipeline<U>>(ctx_, std::move(node));
   }
 
+  // f(int partition, std::vector<T>&&) -> any range of U: like map_partitions, with the
+  // partition's index.
+  template <class F>
+  auto map_partitions_with_index(F f) const {
+    static_assert(kIsShippable<F>, CENTELLA_SHIPPABLE_MESSAGE);
+    static_assert(std::is_invocable_v<const F&, int, std::vector<T>&&>,
+                  "map_partitions_with_index(f): f must accept (int partition, std::vector of "
+                  "the RDD's records)");
+    auto node = std::make_shared<MapPartitionsNode<Pipe, F, true>>(pipe_, std::move(f));
+    ctx_->InitNode(*node, node_->num_partitions(), {node_});
+    using U = typename MapPartitionsNode<Pipe, F, true>::U;
+    return Rdd<U, Pipeline<U>>(ctx_, std::move(node));
+  }
+
+  // A random sample: each record kept with probability `fraction` (without replacement),
+  // or repeated Poisson(fraction) times (with replacement). The same seed gives the same
+  // sample.
+  Rdd<T, Pipeline<T>> sample(bool with_replacement, double fraction, uint64_t seed = 0) const {
+    auto node = std::make_shared<SampleNode<Pipe>>(pipe_, with_replacement, fraction, seed);
+    ctx_->InitNode(*node, node_->num_partitions(), {node_});
+    if (!(fraction >= 0) || (!with_replacement && fraction > 1)) {
+      node->set_build_status(absl::InvalidArgumentError(
+          absl::StrCat("sample(): fraction must be ", with_replacement ? ">= 0" : "in [0, 1]",
+                       ", got ", fraction)));
+    }
+    return Rdd<T, Pipeline<T>>(ctx_, std::move(node));
+  }
+
+  // The partitions of this RDD followed by those of `other` (duplicates kept). Named
+  // union_ because `union` is a C++ keyword.
+  template <class OtherPipe>
+  Rdd<T, Pipeline<T>> union_(const Rdd<T, OtherPipe>& other) const {
+    auto node = std::make_shared<UnionNode<T>>();
+    std::shared_ptr<NodeBase> a = AsNode(), b = other.AsNode();
+    ctx_->InitNode(*node, a->num_partitions() + b->num_partitions(), {a, b});
+    return Rdd<T, Pipeline<T>>(ctx_, std::move(node));
+  }
+
+  // Every pair (a, b) with a from this RDD and b from `other`; num_partitions() *
+  // other.num_partitions() partitions.
+  template <class U, class OtherPipe>
+  auto cartesian(const Rdd<U, OtherPipe>& other) const {
+    using Out = std::pair<T, U>;
+    auto node = std::make_shared<CartesianNode<T, U>>();
+    std::shared_ptr<NodeBase> a = AsNode(), b = other.AsNode();
+    ctx_->InitNode(*node, a->num_partitions() * b->num_partitions(), {a, b});
+    return Rdd<Out, Pipeline<Out>>(ctx_, std::move(node));
+  }
+
+  // Fewer partitions. Without a shuffle, contiguous partitions are read one after the
+  // other by one task (asking for more partitions than there are changes nothing); with
+  // `shuffle` it is repartition(n).
+  Rdd<T, Pipeline<T>> coalesce(int n, bool shuffle = false) const {
+    if (shuffle) return repartition(n);
+    const int have = node_->num_partitions();
+    if (n <= 0 || n >= have) return Rdd<T, Pipeline<T>>(ctx_, AsNode());
+    auto node = std::make_shared<CoalescedNode<T>>(CoalescedNode<T>::EvenStarts(have, n));
+    ctx_->InitNode(*node, n, {AsNode()});
+    return Rdd<T, Pipeline<T>>(ctx_, std::move(node));
+  }
+
+  // Exactly n partitions of about equal size, through a shuffle.
+  Rdd<T, Pipeline<T>> repartition(int n) const {
+    static_assert(kIsSerializable<T>, CENTELLA_RECORD_MESSAGE);
+    n = std::max(1, n);
+    return map_partitions_with_index(RoundRobinKeys<T>{n})
+        .ShuffleRaw(DirectPartitioner{n}, ShuffleReadOrder::kArrival, "repartition")
+        .values();
+  }
+
+  // (record, its index): indices count from 0 in partition order, then record order.
+  // Runs a job to count the records of every partition first (as Spark does).
+  auto zip_with_index() const {
+    static_assert(kIsSerializable<T>, CENTELLA_RECORD_MESSAGE);
+    std::vector<int64_t> offsets(num_partitions(), 0);
+    absl::Status status = LineageStatus(*node_);
+    if (status.ok() && num_partitions() > 1) {
+      absl::StatusOr<std::vector<std::string>> counts =
+          RunAction(CountAction{}, AllPartitions(), "zip_with_index (counting)");
+      status = counts.status();
+      int64_t next = 0;
+      for (size_t i = 0; status.ok() && i < counts->size(); ++i) {
+        offsets[i] = next;
+        int64_t n = 0;
+        status = DeserializeFromString((*counts)[i], &n);
+        next += n;
+      }
+    }
+    auto out = map_partitions_with_index(ZipWithIndexFn<T>{std::move(offsets)});
+    if (!status.ok()) out.set_build_status(std::move(status));
+    return out;
+  }
+
   // ---- narrow transformations of pair RDDs (T = std::pair<K, V>) ----
 
   // f(V) -> W: (k, v) -> (k, f(v)).
@@ -163,6 +340,36 @@ class Rdd {
         .keys();
   }
 
+  // Each record present in both RDDs, once.
+  template <class OtherPipe>
+  auto intersection(const Rdd<T, OtherPipe>& other, int num_partitions = 0) const {
+    auto left = map([](T x) { return std::pair<T, uint8_t>(std::move(x), 1); });
+    auto right = other.map([](T x) { return std::pair<T, uint8_t>(std::move(x), 2); });
+    return Rdd<std::pair<T, uint8_t>>(left)
+        .union_(right)
+        .reduce_by_key([](uint8_t a, uint8_t b) -> uint8_t { return a | b; },
+                       JoinPartitions(other, num_partitions))
+        .filter([](const std::pair<T, uint8_t>& kv) { return kv.second == 3; })
+        .keys();
+  }
+
+  // The records of this RDD that do not occur in `other`, duplicates kept (as Spark).
+  template <class OtherPipe>
+  auto subtract(const Rdd<T, OtherPipe>& other, int num_partitions = 0) const {
+    // (occurrences on the left, present on the right)
+    using Tally = std::pair<int64_t, bool>;
+    auto left = map([](T x) { return std::pair<T, Tally>(std::move(x), Tally(1, false)); });
+    auto right = other.map([](T x) { return std::pair<T, Tally>(std::move(x), Tally(0, true)); });
+    return Rdd<std::pair<T, Tally>>(left)
+        .union_(right)
+        .reduce_by_key(
+            [](Tally a, Tally b) { return Tally(a.first + b.first, a.second || b.second); },
+            num_partitions > 0 ? num_partitions : std::max(1, this->num_partitions()))
+        .flat_map([](std::pair<T, Tally> kv) {
+          return std::vector<T>(kv.second.second ? 0 : kv.second.first, kv.first);
+        });
+  }
+
   // ---- shuffles (pair RDDs: T = std::pair<K, V>) ----
 
   // Merges the values of each key with f(V, V) -> V (associative and commutative), with
@@ -175,7 +382,8 @@ class Rdd {
     using V = typename T::second_type;
     static_assert(std::is_invocable_r_v<V, const F&, V&&, V&&>,
                   "reduce_by_key(f): f must combine two values into one: f(V, V) -> V");
-    return ShuffleWith(ReduceAggregation<K, V, F>{std::move(f)}, num_partitions);
+    return ShuffleWith(ReduceAggregation<K, V, F>{std::move(f)},
+                       HashPartitioner{DefaultPartitions(num_partitions)});
   }
 
   // All values of each key as a std::vector (in no particular order).
@@ -183,7 +391,213 @@ class Rdd {
     static_assert(rdd_internal::IsPair<T>::value, "group_by_key needs an RDD of std::pair");
     using K = typename T::first_type;
     using V = typename T::second_type;
-    return ShuffleWith(GroupAggregation<K, V>{}, num_partitions);
+    return ShuffleWith(GroupAggregation<K, V>{},
+                       HashPartitioner{DefaultPartitions(num_partitions)});
+  }
+
+  // combine_by_key(create(V) -> C, merge_value(C, V) -> C, merge_combiners(C, C) -> C):
+  // the general per-key aggregation, combined on the map side.
+  template <class Create, class MergeValueF, class MergeCombinersF>
+  auto combine_by_key(Create create, MergeValueF merge_value, MergeCombinersF merge_combiners,
+                      int num_partitions = 0) const {
+    static_assert(rdd_internal::IsPair<T>::value, "combine_by_key needs an RDD of std::pair");
+    static_assert(
+        kIsShippable<Create> && kIsShippable<MergeValueF> && kIsShippable<MergeCombinersF>,
+        CENTELLA_SHIPPABLE_MESSAGE);
+    using K = typename T::first_type;
+    using V = typename T::second_type;
+    using C = std::decay_t<std::invoke_result_t<const Create&, V&&>>;
+    static_assert(std::is_invocable_r_v<C, const MergeValueF&, C&&, V&&>,
+                  "combine_by_key: merge_value must be f(C, V) -> C");
+    static_assert(std::is_invocable_r_v<C, const MergeCombinersF&, C&&, C&&>,
+                  "combine_by_key: merge_combiners must be f(C, C) -> C");
+    return ShuffleWith(
+        CombineByKeyAggregation<K, V, C, Create, MergeValueF, MergeCombinersF>{
+            std::move(create), std::move(merge_value), std::move(merge_combiners)},
+        HashPartitioner{DefaultPartitions(num_partitions)});
+  }
+
+  // aggregate_by_key(zero, seq(U, V) -> U, comb(U, U) -> U): every key starts from `zero`.
+  template <class U, class Seq, class Comb>
+  auto aggregate_by_key(U zero, Seq seq, Comb comb, int num_partitions = 0) const {
+    static_assert(rdd_internal::IsPair<T>::value, "aggregate_by_key needs an RDD of std::pair");
+    static_assert(kIsShippable<Seq> && kIsShippable<Comb>, CENTELLA_SHIPPABLE_MESSAGE);
+    static_assert(kIsSerializable<U>, CENTELLA_RECORD_MESSAGE);
+    using K = typename T::first_type;
+    using V = typename T::second_type;
+    static_assert(std::is_invocable_r_v<U, const Seq&, U&&, V&&>,
+                  "aggregate_by_key: seq must be f(U, V) -> U");
+    static_assert(std::is_invocable_r_v<U, const Comb&, U&&, U&&>,
+                  "aggregate_by_key: comb must be f(U, U) -> U");
+    return ShuffleWith(
+        AggregateByKeyAggregation<K, V, U, Seq, Comb>{std::move(zero), std::move(seq), comb},
+        HashPartitioner{DefaultPartitions(num_partitions)});
+  }
+
+  // fold_by_key(zero, f(V, V) -> V): reduce_by_key starting every key from `zero`.
+  template <class V, class F>
+  auto fold_by_key(V zero, F f, int num_partitions = 0) const {
+    static_assert(rdd_internal::IsPair<T>::value, "fold_by_key needs an RDD of std::pair");
+    return aggregate_by_key(typename T::second_type(std::move(zero)), f, f, num_partitions);
+  }
+
+  // (key, (values here, values in other)) for every key of either RDD.
+  template <class Other>
+  auto cogroup(const Other& other, int num_partitions = 0) const {
+    static_assert(rdd_internal::IsPair<T>::value, "cogroup needs an RDD of std::pair");
+    using K = typename T::first_type;
+    using V = typename T::second_type;
+    using W = typename rdd_internal::PairOf<Other, K>::Value;
+    using Tagged = std::pair<K, std::variant<V, W>>;
+    auto left = map([](T kv) {
+      return Tagged(std::move(kv.first),
+                    std::variant<V, W>(std::in_place_index<0>, std::move(kv.second)));
+    });
+    auto right = other.map([](std::pair<K, W> kv) {
+      return Tagged(std::move(kv.first),
+                    std::variant<V, W>(std::in_place_index<1>, std::move(kv.second)));
+    });
+    return Rdd<Tagged>(left).union_(right).ShuffleWith(
+        CogroupAggregation<K, V, W>{}, HashPartitioner{JoinPartitions(other, num_partitions)});
+  }
+
+  // (key, (v, w)) for every pair of values of a key present in both RDDs.
+  template <class Other>
+  auto join(const Other& other, int num_partitions = 0) const {
+    using K = typename T::first_type;
+    using V = typename T::second_type;
+    using W = typename rdd_internal::PairOf<Other, K>::Value;
+    return cogroup(other, num_partitions)
+        .flat_map_values([](std::pair<std::vector<V>, std::vector<W>> g) {
+          std::vector<std::pair<V, W>> out;
+          out.reserve(g.first.size() * g.second.size());
+          for (const V& v : g.first) {
+            for (const W& w : g.second) out.emplace_back(v, w);
+          }
+          return out;
+        });
+  }
+
+  // (key, (v, w or nullopt)): every value of this RDD, matched or not.
+  template <class Other>
+  auto left_outer_join(const Other& other, int num_partitions = 0) const {
+    using K = typename T::first_type;
+    using V = typename T::second_type;
+    using W = typename rdd_internal::PairOf<Other, K>::Value;
+    return cogroup(other, num_partitions)
+        .flat_map_values([](std::pair<std::vector<V>, std::vector<W>> g) {
+          std::vector<std::pair<V, std::optional<W>>> out;
+          for (const V& v : g.first) {
+            if (g.second.empty()) out.emplace_back(v, std::nullopt);
+            for (const W& w : g.second) out.emplace_back(v, w);
+          }
+          return out;
+        });
+  }
+
+  // (key, (v or nullopt, w)): every value of `other`, matched or not.
+  template <class Other>
+  auto right_outer_join(const Other& other, int num_partitions = 0) const {
+    using K = typename T::first_type;
+    using V = typename T::second_type;
+    using W = typename rdd_internal::PairOf<Other, K>::Value;
+    return cogroup(other, num_partitions)
+        .flat_map_values([](std::pair<std::vector<V>, std::vector<W>> g) {
+          std::vector<std::pair<std::optional<V>, W>> out;
+          for (const W& w : g.second) {
+            if (g.first.empty()) out.emplace_back(std::nullopt, w);
+            for (const V& v : g.first) out.emplace_back(v, w);
+          }
+          return out;
+        });
+  }
+
+  // (key, (v or nullopt, w or nullopt)): every value of both, matched where possible.
+  template <class Other>
+  auto full_outer_join(const Other& other, int num_partitions = 0) const {
+    using K = typename T::first_type;
+    using V = typename T::second_type;
+    using W = typename rdd_internal::PairOf<Other, K>::Value;
+    return cogroup(other, num_partitions)
+        .flat_map_values([](std::pair<std::vector<V>, std::vector<W>> g) {
+          std::vector<std::pair<std::optional<V>, std::optional<W>>> out;
+          if (g.first.empty()) {
+            for (const W& w : g.second) out.emplace_back(std::nullopt, w);
+          } else if (g.second.empty()) {
+            for (const V& v : g.first) out.emplace_back(v, std::nullopt);
+          } else {
+            for (const V& v : g.first) {
+              for (const W& w : g.second) out.emplace_back(v, w);
+            }
+          }
+          return out;
+        });
+  }
+
+  // Records laid out by `partitioner` (HashPartitioner{n}, a RangePartitioner from
+  // range_partitioner(), or CustomPartitioner{n, f} with f(const K&) -> int in [0, n)).
+  template <class Part>
+  auto partition_by(Part partitioner) const {
+    static_assert(rdd_internal::IsPair<T>::value, "partition_by needs an RDD of std::pair");
+    return ShuffleRaw(std::move(partitioner), ShuffleReadOrder::kArrival, "partition_by");
+  }
+  // Hash partitioning into n partitions.
+  auto partition_by(int n) const { return partition_by(HashPartitioner{std::max(1, n)}); }
+
+  // A range partitioner into about `n` partitions with bounds from a sample of the keys
+  // (runs a job over this RDD, as Spark's RangePartitioner does).
+  auto range_partitioner(int n, bool ascending = true) const {
+    static_assert(rdd_internal::IsPair<T>::value, "range_partitioner needs an RDD of std::pair");
+    using K = typename T::first_type;
+    using Result = absl::StatusOr<RangePartitioner<K>>;
+    if (n <= 1) return Result(RangePartitioner<K>{{}, ascending});
+    absl::Status lineage = LineageStatus(*node_);
+    if (!lineage.ok()) return Result(lineage);
+    // Spark's sizes: about 20 keys per output partition, oversampled 3x across inputs.
+    const double wanted = std::min(20.0 * n, 1e6);
+    const uint64_t per_partition =
+        static_cast<uint64_t>(std::ceil(3.0 * wanted / std::max(1, num_partitions())));
+    SampleKeysAction<K> action;
+    action.size = per_partition;
+    action.seed = static_cast<uint64_t>(node_->rdd_id());
+    absl::StatusOr<std::vector<std::string>> parts =
+        RunAction(std::move(action), AllPartitions(), "range_partitioner (sampling keys)");
+    if (!parts.ok()) return Result(parts.status());
+    std::vector<std::pair<K, double>> candidates;
+    for (const std::string& bytes : *parts) {
+      std::pair<uint64_t, std::vector<K>> sampled;
+      absl::Status s = DeserializeFromString(bytes, &sampled);
+      if (!s.ok()) return Result(s);
+      if (sampled.second.empty()) continue;
+      const double weight =
+          static_cast<double>(sampled.first) / static_cast<double>(sampled.second.size());
+      for (K& k : sampled.second) candidates.emplace_back(std::move(k), weight);
+    }
+    return Result(RangePartitioner<K>::FromWeightedSample(std::move(candidates), n, ascending));
+  }
+
+  // Sorted by key (operator<) across partitions: partition i's keys all come before
+  // partition i+1's, so collect() returns the records in key order; equal keys keep a
+  // deterministic order. Samples the keys first (a job) to choose the ranges.
+  auto sort_by_key(bool ascending = true, int num_partitions = 0) const {
+    static_assert(rdd_internal::IsPair<T>::value, "sort_by_key needs an RDD of std::pair");
+    using K = typename T::first_type;
+    auto part = range_partitioner(DefaultPartitions(num_partitions), ascending);
+    const ShuffleReadOrder order =
+        ascending ? ShuffleReadOrder::kAscending : ShuffleReadOrder::kDescending;
+    if (!part.ok()) {
+      auto out = ShuffleRaw(RangePartitioner<K>{{}, ascending}, order, "sort_by_key");
+      out.set_build_status(part.status());
+      return out;
+    }
+    return ShuffleRaw(*std::move(part), order, "sort_by_key");
+  }
+
+  // Sorted by f(record) (see sort_by_key).
+  template <class F>
+  auto sort_by(F f, bool ascending = true, int num_partitions = 0) const {
+    static_assert(kIsShippable<F>, CENTELLA_SHIPPABLE_MESSAGE);
+    return map(KeyBy<F>{std::move(f)}).sort_by_key(ascending, num_partitions).values();
   }
 
   // ---- actions ----
@@ -262,9 +676,9 @@ class Rdd {
   absl::StatusOr<U> aggregate(U zero, Seq seq, Comb comb) const {
     static_assert(kIsSerializable<U>, CENTELLA_RECORD_MESSAGE);
     static_assert(kIsShippable<Seq>, CENTELLA_SHIPPABLE_MESSAGE);
-    ASSIGN_OR_RETURN(std::vector<std::string> parts,
-                     RunAction(AggregateAction<U, Seq>{zero, seq, std::nullopt}, AllPartitions(),
-                               "aggregate"));
+    ASSIGN_OR_RETURN(
+        std::vector<std::string> parts,
+        RunAction(AggregateAction<U, Seq>{zero, seq, std::nullopt}, AllPartitions(), "aggregate"));
     U acc = zero;
     for (const std::string& bytes : parts) {
       U part{};
@@ -276,7 +690,7 @@ class Rdd {
 
   // Runs f(T) on every record on the executors (for side effects).
   template <class F>
-  absl::Status foreach(F f) const {
+  absl::Status foreach (F f) const {
     static_assert(kIsShippable<F>, CENTELLA_SHIPPABLE_MESSAGE);
     return RunAction(ForeachAction<F>{std::move(f)}, AllPartitions(), "foreach").status();
   }
@@ -292,10 +706,11 @@ class Rdd {
 
   // How many times each distinct record occurs.
   absl::StatusOr<std::map<T, int64_t>> count_by_value() const {
-    ASSIGN_OR_RETURN(auto counts,
-                     map([](T x) { return std::pair<T, int64_t>(std::move(x), 1); })
-                         .reduce_by_key([](int64_t a, int64_t b) { return a + b; })
-                         .collect());
+    ASSIGN_OR_RETURN(auto counts, map([](T x) {
+                                    return std::pair<T, int64_t>(std::move(x), 1);
+                                  }).reduce_by_key([](int64_t a, int64_t b) {
+                                      return a + b;
+                                    }).collect());
     return std::map<T, int64_t>(counts.begin(), counts.end());
   }
 
@@ -354,6 +769,32 @@ class Rdd {
     return out;
   }
 
+  // The n smallest records under cmp (default operator<), in order.
+  template <class Cmp = std::less<T>>
+  absl::StatusOr<std::vector<T>> take_ordered(int64_t n, Cmp cmp = Cmp()) const {
+    static_assert(kIsSerializable<T>, CENTELLA_RECORD_MESSAGE);
+    static_assert(kIsShippable<Cmp>, CENTELLA_SHIPPABLE_MESSAGE);
+    if (n <= 0) return std::vector<T>();
+    TakeOrderedAction<T, Cmp> action{static_cast<uint64_t>(n), cmp, {}};
+    ASSIGN_OR_RETURN(std::vector<std::string> parts,
+                     RunAction(std::move(action), AllPartitions(), "take_ordered"));
+    std::vector<T> all;
+    for (const std::string& bytes : parts) {
+      std::vector<T> items;
+      RETURN_IF_ERROR(DeserializeFromString(bytes, &items));
+      std::move(items.begin(), items.end(), std::back_inserter(all));
+    }
+    std::stable_sort(all.begin(), all.end(), cmp);
+    if (static_cast<int64_t>(all.size()) > n) all.resize(n);
+    return all;
+  }
+
+  // The n largest records (default operator<), largest first.
+  template <class Cmp = std::less<T>>
+  absl::StatusOr<std::vector<T>> top(int64_t n, Cmp cmp = Cmp()) const {
+    return take_ordered(n, ReversedOrder<Cmp>{cmp});
+  }
+
   // Writes one text file per partition, dir/part-00000..., one record per line (see
   // text_format.h), then an empty dir/_SUCCESS. AlreadyExists if `dir` exists.
   absl::Status save_as_text_file(const std::string& dir) const {
@@ -372,6 +813,8 @@ class Rdd {
   // ---- introspection ----
   int num_partitions() const { return node_->num_partitions(); }
   Context* context() const { return ctx_; }
+  // Makes the first action over this RDD fail with `s` (an error found while building it).
+  void set_build_status(absl::Status s) const { node_->set_build_status(std::move(s)); }
 
   // This RDD as a lineage node: the source node itself, or a PipelinedNode over it.
   std::shared_ptr<Node<T>> AsNode() const {
@@ -398,14 +841,26 @@ class Rdd {
     return ctx_->RunJob(node_, std::move(runner), std::move(parts), std::string(name));
   }
 
-  template <class Agg>
-  auto ShuffleWith(Agg agg, int num_partitions) const {
+  // Partitions of a shuffle's output: the caller's choice, else as many as the input.
+  int DefaultPartitions(int requested) const {
+    return requested > 0 ? requested : std::max(1, node_->num_partitions());
+  }
+  // Binary operators (joins, cogroup, intersection) default to the larger input's count.
+  template <class Other>
+  int JoinPartitions(const Other& other, int requested) const {
+    return requested > 0 ? requested
+                         : std::max({1, node_->num_partitions(), other.num_partitions()});
+  }
+
+  template <class Agg, class Part>
+  auto ShuffleWith(Agg agg, Part part) const {
     using K = typename Agg::Key;
     using Out = std::pair<K, typename Agg::Combined>;
     static_assert(kIsSerializable<T> && kIsSerializable<Out>, CENTELLA_RECORD_MESSAGE);
-    int n = num_partitions > 0 ? num_partitions : std::max(1, node_->num_partitions());
+    const int n = part.num_partitions();
     int shuffle_id = ctx_->NewShuffleId();
-    auto map_runner = std::make_shared<ShuffleMapRunner<Pipe, Agg>>(pipe_, agg, shuffle_id, n);
+    auto map_runner =
+        std::make_shared<ShuffleMapRunner<Pipe, Agg, Part>>(pipe_, agg, shuffle_id, part);
     auto dep = std::make_shared<ShuffleDependency>(shuffle_id, node_, std::move(map_runner), n,
                                                    std::string(Agg::kName));
     auto node = std::make_shared<ShuffledNode<Agg>>(shuffle_id, std::move(agg));
@@ -413,6 +868,27 @@ class Rdd {
     ctx_->InitNode(*node, n);
     return Rdd<Out, Pipeline<Out>>(ctx_, std::move(node));
   }
+
+  // A shuffle that moves (key, value) records to `part`'s partitions without combining.
+  template <class Part>
+  auto ShuffleRaw(Part part, ShuffleReadOrder order, std::string name) const {
+    static_assert(kIsSerializable<T>, CENTELLA_RECORD_MESSAGE);
+    using K = typename T::first_type;
+    using V = typename T::second_type;
+    const int n = part.num_partitions();
+    int shuffle_id = ctx_->NewShuffleId();
+    auto map_runner = std::make_shared<ShuffleMapRunner<Pipe, PassThroughAggregation<K, V>, Part>>(
+        pipe_, PassThroughAggregation<K, V>{}, shuffle_id, std::move(part));
+    auto dep =
+        std::make_shared<ShuffleDependency>(shuffle_id, node_, std::move(map_runner), n, name);
+    auto node = std::make_shared<ShuffleReadNode<K, V>>(shuffle_id, order, std::move(name));
+    node->set_dependency(std::move(dep));
+    ctx_->InitNode(*node, n);
+    return Rdd<T, Pipeline<T>>(ctx_, std::move(node));
+  }
+
+  template <class U, class P>
+  friend class Rdd;
 
   Context* ctx_;
   std::shared_ptr<Node<In>> node_;
@@ -423,8 +899,7 @@ template <class T>
 Rdd<T, Pipeline<T>> Context::parallelize(std::vector<T> data, int num_slices) {
   static_assert(kIsSerializable<T>, CENTELLA_RECORD_MESSAGE);
   int n = num_slices > 0 ? num_slices : default_parallelism();
-  auto node =
-      std::make_shared<ParallelizeNode<T>>(ParallelizeNode<T>::Slice(std::move(data), n));
+  auto node = std::make_shared<ParallelizeNode<T>>(ParallelizeNode<T>::Slice(std::move(data), n));
   InitNode(*node, n);
   return Rdd<T, Pipeline<T>>(this, std::move(node));
 }

@@ -9,8 +9,10 @@
 #ifndef CENTELLA_DRIVER_RDD_ACTIONS_H_
 #define CENTELLA_DRIVER_RDD_ACTIONS_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +21,7 @@
 #include "absl/strings/str_format.h"
 #include "common/serde/serde.h"
 #include "driver/api/shippable_function.h"
+#include "driver/rdd/sample_random.h"
 #include "driver/rdd/text_format.h"
 #include "executor/task/task_context.h"
 
@@ -194,6 +197,81 @@ struct ForeachPartitionAction {
 // <dir>/_temporary/ and commits it by renaming it to <dir>/part-NNNNN. Rename is atomic,
 // and every attempt of a partition computes the same lines from the same lineage, so a
 // duplicate commit (retry, speculation) replaces a file with identical contents.
+// take_ordered(n, cmp): the partition's n smallest records under cmp, kept in a bounded
+// max-heap so a partition of any size costs O(n) memory.
+template <class T, class Cmp>
+struct TakeOrderedAction {
+  uint64_t limit = 0;
+  Cmp cmp;
+  std::vector<T> heap;  // a max-heap under cmp: heap.front() is the largest kept
+  template <class X>
+  void Add(X&& x) {
+    if (limit == 0) return;
+    if (heap.size() < limit) {
+      heap.emplace_back(std::forward<X>(x));
+      std::push_heap(heap.begin(), heap.end(), cmp);
+    } else if (std::invoke(cmp, x, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), cmp);
+      heap.back() = std::forward<X>(x);
+      std::push_heap(heap.begin(), heap.end(), cmp);
+    }
+  }
+  void Begin(TaskContext&) {}
+  bool Done() const { return false; }
+  absl::StatusOr<std::string> Finish(TaskContext&) {
+    std::sort_heap(heap.begin(), heap.end(), cmp);
+    return SerializeToString(heap);
+  }
+  void Write(ByteWriter& w) const {
+    w.PutVarint(limit);
+    FunctionSerde<Cmp>::Write(w, cmp);
+  }
+  static std::optional<TakeOrderedAction> Read(ByteReader& r) {
+    uint64_t limit = 0;
+    if (!r.GetVarint(&limit)) return std::nullopt;
+    std::optional<Cmp> cmp = FunctionSerde<Cmp>::Read(r);
+    if (!cmp) return std::nullopt;
+    return TakeOrderedAction{limit, std::move(*cmp), {}};
+  }
+};
+
+// For range partitioning: the partition's record count and a uniform sample of at most
+// `size` of its keys (reservoir sampling, seeded per partition so reruns agree).
+template <class K>
+struct SampleKeysAction {
+  uint64_t size = 0;
+  uint64_t seed = 0;
+  uint64_t seen = 0;
+  SampleRandom random{0};
+  std::vector<K> sample;
+  void Begin(TaskContext& ctx) {
+    random = SampleRandom(seed ^ (0x9e3779b97f4a7c15ULL * (ctx.partition() + 1)));
+  }
+  template <class X>
+  void Add(X&& kv) {
+    ++seen;
+    if (sample.size() < size) {
+      sample.push_back(kv.first);
+      return;
+    }
+    uint64_t slot = random.Below(seen);
+    if (slot < size) sample[slot] = kv.first;
+  }
+  bool Done() const { return false; }
+  absl::StatusOr<std::string> Finish(TaskContext&) {
+    return SerializeToString(std::pair<uint64_t, std::vector<K>>(seen, sample));
+  }
+  void Write(ByteWriter& w) const {
+    w.PutVarint(size);
+    w.PutVarint(seed);
+  }
+  static std::optional<SampleKeysAction> Read(ByteReader& r) {
+    SampleKeysAction a;
+    if (!r.GetVarint(&a.size) || !r.GetVarint(&a.seed)) return std::nullopt;
+    return a;
+  }
+};
+
 template <class T>
 struct SaveTextAction {
   std::string dir;
@@ -209,8 +287,8 @@ struct SaveTextAction {
     if (buffer.size() >= (1 << 20)) Flush();
   }
   void Begin(TaskContext& ctx) {
-    attempt_path = absl::StrFormat("%s/_temporary/part-%05d.attempt-%d", dir, ctx.partition(),
-                                   ctx.attempt());
+    attempt_path =
+        absl::StrFormat("%s/_temporary/part-%05d.attempt-%d", dir, ctx.partition(), ctx.attempt());
     file = std::fopen(attempt_path.c_str(), "wb");
     if (file == nullptr) error = absl::InternalError(absl::StrCat("cannot create ", attempt_path));
   }

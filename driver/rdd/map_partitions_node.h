@@ -1,7 +1,8 @@
-// MapPartitionsNode<Pipe, F>: applies f to a whole partition at once.
+// MapPartitionsNode<Pipe, F, kWithIndex>: applies f to a whole partition at once.
 //
 // f receives the partition's records as a std::vector (materialized: a partition must
-// fit in the task's memory) and returns any range of output records.
+// fit in the task's memory), preceded by the partition's index when kWithIndex
+// (map_partitions_with_index), and returns any range of output records.
 #ifndef CENTELLA_DRIVER_RDD_MAP_PARTITIONS_NODE_H_
 #define CENTELLA_DRIVER_RDD_MAP_PARTITIONS_NODE_H_
 
@@ -18,19 +19,31 @@
 
 namespace centella {
 
-template <class Pipe, class F>
-using MapPartitionsOut = std::decay_t<std::ranges::range_reference_t<
-    std::invoke_result_t<const F&, std::vector<typename Pipe::Out>&&>>>;
+template <class F, class T, bool kWithIndex>
+struct MapPartitionsResult {
+  using type = std::invoke_result_t<const F&, std::vector<T>&&>;
+};
+template <class F, class T>
+struct MapPartitionsResult<F, T, true> {
+  using type = std::invoke_result_t<const F&, int, std::vector<T>&&>;
+};
 
-template <class Pipe, class F>
+template <class Pipe, class F, bool kWithIndex = false>
+using MapPartitionsOut = std::decay_t<std::ranges::range_reference_t<
+    typename MapPartitionsResult<F, typename Pipe::Out, kWithIndex>::type>>;
+
+template <class Pipe, class F, bool kWithIndex = false>
 class MapPartitionsNode final
-    : public RegisteredPlanObject<MapPartitionsNode<Pipe, F>, Node<MapPartitionsOut<Pipe, F>>> {
+    : public RegisteredPlanObject<MapPartitionsNode<Pipe, F, kWithIndex>,
+                                  Node<MapPartitionsOut<Pipe, F, kWithIndex>>> {
  public:
   using T = typename Pipe::Out;
-  using U = MapPartitionsOut<Pipe, F>;
+  using U = MapPartitionsOut<Pipe, F, kWithIndex>;
   MapPartitionsNode(Pipe pipe, F f) : pipe_(std::move(pipe)), f_(std::move(f)) {}
 
-  std::string_view op_name() const override { return "map_partitions"; }
+  std::string_view op_name() const override {
+    return kWithIndex ? "map_partitions_with_index" : "map_partitions";
+  }
   void SerializeState(std::string* out) const override {
     ByteWriter w(out);
     pipe_.Write(w);
@@ -49,10 +62,16 @@ class MapPartitionsNode final
   absl::Status Compute(TaskContext& ctx, int partition, BatchSink<U>& out) const override {
     std::vector<T> records;
     auto sink = [&](auto&& x) { records.emplace_back(std::forward<decltype(x)>(x)); };
-    absl::Status s = RunPipeline(ctx, *this->parents().at(0), partition, pipe_, sink,
-                                 [] { return false; });
+    absl::Status s =
+        RunPipeline(ctx, *this->parents().at(0), partition, pipe_, sink, [] { return false; });
     if (!s.ok()) return s;
-    auto&& result = std::invoke(f_, std::move(records));
+    auto&& result = [&]() -> decltype(auto) {
+      if constexpr (kWithIndex) {
+        return std::invoke(f_, partition, std::move(records));
+      } else {
+        return std::invoke(f_, std::move(records));
+      }
+    }();
     std::vector<U> buffer;
     buffer.reserve(kBatchSize);
     for (auto&& y : result) {

@@ -1,66 +1,80 @@
-// ShuffleMapRunner<Pipe, Agg>: the end of a map stage. Runs the stage's pipeline, combines
-// per key when the aggregation allows (map-side combine), hash-partitions the records
-// into one block per reduce partition and writes them as this task's map output.
+// ShuffleMapRunner<Pipe, Agg, Part>: the end of a map stage. Runs the stage's pipeline,
+// combines per key when the aggregation allows (map-side combine), splits the records into
+// one block per reduce partition with the partitioner (hash by default) and writes them as
+// this task's map output.
 #ifndef CENTELLA_DRIVER_RDD_SHUFFLE_MAP_RUNNER_H_
 #define CENTELLA_DRIVER_RDD_SHUFFLE_MAP_RUNNER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include "common/registry/operator_registry.h"
 #include "common/serde/serde.h"
 #include "common/serde/stable_hash.h"
 #include "driver/rdd/aggregation.h"
 #include "driver/rdd/combine_table.h"
+#include "driver/rdd/partitioner.h"
 #include "driver/rdd/plan_state.h"
 #include "driver/rdd/run_pipeline.h"
 #include "executor/task/stage_runner.h"
 
 namespace centella {
 
-template <class Pipe, class Agg>
+template <class Pipe, class Agg, class Part = HashPartitioner>
 class ShuffleMapRunner final
-    : public RegisteredPlanObject<ShuffleMapRunner<Pipe, Agg>, StageRunner> {
+    : public RegisteredPlanObject<ShuffleMapRunner<Pipe, Agg, Part>, StageRunner> {
  public:
   using K = typename Agg::Key;
   using V = typename Agg::Value;
   static_assert(std::is_same_v<typename Pipe::Out, std::pair<K, V>>);
 
-  ShuffleMapRunner(Pipe pipe, Agg agg, int shuffle_id, int num_reduce)
-      : pipe_(std::move(pipe)), agg_(std::move(agg)), shuffle_id_(shuffle_id),
-        num_reduce_(num_reduce) {}
+  ShuffleMapRunner(Pipe pipe, Agg agg, int shuffle_id, Part part)
+      : pipe_(std::move(pipe)),
+        agg_(std::move(agg)),
+        shuffle_id_(shuffle_id),
+        part_(std::move(part)) {}
 
   void SerializeState(std::string* out) const override {
     ByteWriter w(out);
     pipe_.Write(w);
     agg_.Write(w);
     w.PutVarint(shuffle_id_);
-    w.PutVarint(num_reduce_);
+    part_.Write(w);
   }
   static absl::StatusOr<std::unique_ptr<PlanObject>> FromState(std::string_view state) {
     return ReadPlanState(state, [](ByteReader& r) -> std::unique_ptr<PlanObject> {
       std::optional<Pipe> pipe = Pipe::Read(r);
       if (!pipe) return nullptr;
       std::optional<Agg> agg = Agg::Read(r);
-      uint64_t shuffle_id = 0, num_reduce = 0;
-      if (!agg || !r.GetVarint(&shuffle_id) || !r.GetVarint(&num_reduce)) return nullptr;
+      uint64_t shuffle_id = 0;
+      if (!agg || !r.GetVarint(&shuffle_id)) return nullptr;
+      std::optional<Part> part = Part::Read(r);
+      if (!part) return nullptr;
       return std::make_unique<ShuffleMapRunner>(std::move(*pipe), std::move(*agg),
-                                                static_cast<int>(shuffle_id),
-                                                static_cast<int>(num_reduce));
+                                                static_cast<int>(shuffle_id), std::move(*part));
     });
   }
 
   absl::StatusOr<TaskOutcome> Run(TaskContext& ctx, const NodeBase& root) const override {
-    std::vector<std::string> blocks(num_reduce_);
+    const int num_reduce = part_.num_partitions();
+    std::vector<std::string> blocks(num_reduce);
     std::vector<ByteWriter> writers;
-    writers.reserve(num_reduce_);
+    writers.reserve(num_reduce);
     for (std::string& b : blocks) writers.emplace_back(&b);
     int64_t written = 0;
+    std::optional<int> bad_partition;  // the first out-of-range answer of a custom partitioner
     auto write = [&](const K& k, const auto& v) {
-      ByteWriter& w = writers[HashPartition(StableHash(k), num_reduce_)];
+      int p = part_(k);
+      if (p < 0 || p >= num_reduce) [[unlikely]] {
+        if (!bad_partition) bad_partition = p;
+        return;
+      }
+      ByteWriter& w = writers[p];
       Serialize(w, k);
       Serialize(w, v);
       ++written;
@@ -84,6 +98,11 @@ class ShuffleMapRunner final
       s = RunPipeline(ctx, root, ctx.partition(), pipe_, sink, [] { return false; });
       if (!s.ok()) return s;
     }
+    if (bad_partition) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the partitioner returned partition ", *bad_partition, " for a shuffle into ", num_reduce,
+          " partitions (valid: 0..", num_reduce - 1, ")"));
+    }
     ctx.metrics().set_shuffle_records_written(written);
     TaskOutcome outcome;
     auto sizes = ctx.WriteShuffle(shuffle_id_, blocks);
@@ -96,7 +115,7 @@ class ShuffleMapRunner final
   Pipe pipe_;
   Agg agg_;
   int shuffle_id_;
-  int num_reduce_;
+  Part part_;
 };
 
 }  // namespace centella

@@ -73,7 +73,8 @@ class ShuffledNode final
             }
           }
           if (!r.ok()) {
-            return FetchFailedError({shuffle_id_, map_id, partition, ""}, std::string(r.status().message()));
+            return FetchFailedError({shuffle_id_, map_id, partition, ""},
+                                    std::string(r.status().message()));
           }
           return absl::OkStatus();
         });

@@ -35,8 +35,7 @@ absl::StatusOr<std::vector<std::string>> ListInputFiles(const std::string& patte
 // Cuts `files` into byte ranges of at most `max_split_bytes`, aiming for at least
 // `min_partitions` ranges in total. An empty file yields one empty range.
 absl::StatusOr<std::vector<FileSplit>> ComputeSplits(const std::vector<std::string>& files,
-                                                     int min_partitions,
-                                                     uint64_t max_split_bytes);
+                                                     int min_partitions, uint64_t max_split_bytes);
 
 class TextFileNode final : public RegisteredPlanObject<TextFileNode, Node<std::string>> {
  public:
@@ -46,8 +45,7 @@ class TextFileNode final : public RegisteredPlanObject<TextFileNode, Node<std::s
   void SerializeState(std::string* out) const override;
   static absl::StatusOr<std::unique_ptr<PlanObject>> FromState(std::string_view state);
 
-  absl::Status Compute(TaskContext& ctx, int partition,
-                       BatchSink<std::string>& out) const override;
+  absl::Status Compute(TaskContext& ctx, int partition, BatchSink<std::string>& out) const override;
 
   const std::vector<FileSplit>& splits() const { return splits_; }
 

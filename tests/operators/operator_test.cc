@@ -1,0 +1,78 @@
+#include "tests/operators/operator_test.h"
+
+#include <unistd.h>
+
+#include "tests/cluster/local_cluster.h"
+
+namespace centella {
+namespace {
+
+// The one cluster of this process, started on first use.
+LocalCluster* SharedCluster() {
+  static std::unique_ptr<LocalCluster> cluster = [] {
+    std::string build = BuildDirFromEnvironment();
+    if (build.empty()) {
+      ADD_FAILURE() << "CENTELLA_BUILD_DIR is not set (run through ctest)";
+      return std::unique_ptr<LocalCluster>();
+    }
+    auto started = LocalCluster::Start(FreshTestDir("operators-cluster"), build,
+                                       /*daemons=*/2, /*cores_per_daemon=*/2);
+    if (!started.ok()) {
+      ADD_FAILURE() << "cannot start the cluster: " << started.status();
+      return std::unique_ptr<LocalCluster>();
+    }
+    return *std::move(started);
+  }();
+  return cluster.get();
+}
+
+}  // namespace
+
+void OperatorTest::SetUp() {
+  const uint64_t seed =
+      std::hash<std::string>()(::testing::UnitTest::GetInstance()->current_test_info()->name());
+  rng_.seed(seed);
+  dir_ = FreshTestDir("operators");
+  ContextOptions options;
+  options.app_name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  if (on_cluster()) {
+    LocalCluster* cluster = SharedCluster();
+    ASSERT_NE(cluster, nullptr);
+    options.master = cluster->master();
+    ASSERT_TRUE(options.conf.Set("centella.secretFile", cluster->secret_file()).ok());
+    ASSERT_TRUE(options.conf.Set("centella.executor.cores", "2").ok());
+  } else {
+    options.master = GetParam();
+  }
+  auto ctx = Context::Create(std::move(options));
+  ASSERT_TRUE(ctx.ok()) << ctx.status();
+  ctx_ = *std::move(ctx);
+}
+
+void OperatorTest::TearDown() {
+  ctx_.reset();
+  std::error_code ec;
+  if (!HasFailure()) std::filesystem::remove_all(dir_, ec);
+}
+
+std::vector<std::pair<std::string, int64_t>> OperatorTest::RandomPairs(int max_n, int keys) {
+  std::vector<std::pair<std::string, int64_t>> v(rng_() % max_n);
+  for (auto& [k, x] : v) {
+    k = "k" + std::to_string(rng_() % keys);
+    x = static_cast<int64_t>(rng_() % 100) - 30;
+  }
+  return v;
+}
+
+std::vector<int64_t> OperatorTest::RandomInts(int max_n, int64_t range) {
+  std::vector<int64_t> v(rng_() % max_n);
+  for (auto& x : v) x = static_cast<int64_t>(rng_() % range) - range / 3;
+  return v;
+}
+
+std::string MasterName(const ::testing::TestParamInfo<std::string>& info) {
+  if (info.param == "cluster") return "cluster";
+  return "local" + info.param.substr(6, info.param.size() - 7);
+}
+
+}  // namespace centella
