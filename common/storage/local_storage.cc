@@ -18,6 +18,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/status/status_macros.h"
+#include "common/storage/fd_io.h"
 #include "common/storage/storage_path.h"
 
 namespace centella {
@@ -88,18 +89,6 @@ absl::Status SyncDirectory(const std::string& dir) {
   ScopedFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid()) return ErrnoError(errno, "cannot open directory", dir);
   if (::fsync(fd.get()) != 0) return ErrnoError(errno, "cannot fsync directory", dir);
-  return absl::OkStatus();
-}
-
-absl::Status WriteAll(int fd, absl::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    const ssize_t written = ::write(fd, data.data(), data.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError(errno, "cannot write", path);
-    }
-    data.remove_prefix(static_cast<size_t>(written));
-  }
   return absl::OkStatus();
 }
 
@@ -179,7 +168,7 @@ absl::Status LocalStorage::WriteAtomic(std::string_view path, std::string_view d
     }
   }
   ScopedFd fd(raw_fd);
-  absl::Status status = WriteAll(fd.get(), absl::string_view(data.data(), data.size()), temp);
+  absl::Status status = WriteFully(fd.get(), std::string_view(data.data(), data.size()), temp);
   if (status.ok() && ::fsync(fd.get()) != 0) status = ErrnoError(errno, "cannot fsync", temp);
   if (status.ok() && fd.Close() != 0) status = ErrnoError(errno, "cannot close", temp);
   if (status.ok() && ::rename(temp.c_str(), target.c_str()) != 0) {

@@ -14,6 +14,7 @@
 #include "driver/api/rdd.h"
 #include "driver/rdd/text_file_node.h"
 #include "common/auth/shared_secret.h"
+#include "executor/memory/memory_budget.h"
 #include "common/rpc/rpc_server.h"
 #include "driver/cluster/cluster_backend.h"
 #include "driver/scheduler/local_backend.h"
@@ -37,7 +38,7 @@ const ConfEntry<std::string> kLocalDir{
     "centella.local.dir", "",
     "Scratch directory for shuffle files and spills (default: $TMPDIR or /tmp)."};
 const ConfEntry<std::string> kShuffleCodec{
-    "centella.shuffle.compress.codec", "lz4", "Codec of shuffle blocks: lz4 or none."};
+    "centella.shuffle.compress.codec", "lz4", "Codec of shuffle blocks: lz4, zstd or none."};
 const ConfEntry<std::string> kSecretFile{
     "centella.secretFile", "",
     "File holding the cluster's shared secret (default: $CENTELLA_SECRET_FILE)."};
@@ -112,8 +113,16 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
   ctx->local_dir_ = templ;
 
   if (master.kind == MasterUrl::Kind::kLocal) {
+    ASSIGN_OR_RETURN(int64_t budget, MemoryBudgetFromConf(ctx->conf_));
+    const std::string spill_dir = absl::StrCat(ctx->local_dir_, "/spill");
+    std::error_code ec;
+    std::filesystem::create_directories(spill_dir, ec);
+    if (ec) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot create ", spill_dir, ": ", ec.message()));
+    }
     ctx->backend_ = std::make_unique<LocalBackend>(
-        master.threads, absl::StrCat(ctx->local_dir_, "/shuffle"), codec);
+        master.threads, absl::StrCat(ctx->local_dir_, "/shuffle"), codec, budget, spill_dir);
   } else {
     ASSIGN_OR_RETURN(std::string secret_file, ctx->conf_.Get(kSecretFile));
     ASSIGN_OR_RETURN(bool insecure, ctx->conf_.Get(kInsecure));

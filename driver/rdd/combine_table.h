@@ -4,15 +4,24 @@
 // With many distinct keys the table is far larger than the caches and a lookup mostly
 // waits for memory. Add() hashes each key once and prefetches its slot group; every
 // kBatch keys the lookups run, by then mostly hitting cache. Single-threaded.
+//
+// The table tracks its estimated size (EstimatedBytes) so that its owner can ask for
+// memory as it grows and spill it (DrainSortedByHash) when refused.
 #ifndef CENTELLA_DRIVER_RDD_COMBINE_TABLE_H_
 #define CENTELLA_DRIVER_RDD_COMBINE_TABLE_H_
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <tuple>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "common/serde/stable_hash.h"
+#include "executor/memory/size_estimate.h"
 
 namespace centella {
 
@@ -34,6 +43,29 @@ class CombineTable {
   Map& Finish() {
     Flush();
     return map_;
+  }
+
+  // Empties the table and gives its memory back (after Finish() and moving entries out).
+  void Clear() {
+    Map().swap(map_);
+    tracker_.Reset();
+  }
+
+  // Estimated bytes held by the applied entries (extrapolated between measurements).
+  int64_t EstimatedBytes() const { return tracker_.estimate(); }
+
+  // Applies pending additions, moves every entry out as (StableHash(key), key, combined)
+  // sorted by hash — the order in which spilled runs are merged — and empties the table.
+  std::vector<std::tuple<uint64_t, K, C>> DrainSortedByHash() {
+    Flush();
+    std::vector<std::tuple<uint64_t, K, C>> out;
+    out.reserve(map_.size());
+    for (auto& [k, c] : map_)
+      out.emplace_back(StableHash(k), std::move(const_cast<K&>(k)), std::move(c));
+    Clear();
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+    return out;
   }
 
  private:
@@ -66,8 +98,19 @@ class CombineTable {
       } else {
         agg_->MergeValue(it->second, std::move(p.value));
       }
+      if (tracker_.Updated()) tracker_.Measured(Measure());
     }
     n_ = 0;
+  }
+
+  // Slots (a flat table allocates capacity, one control byte each) plus the heap memory
+  // the entries own; O(size), so called only at SizeTracker's sample points.
+  int64_t Measure() const {
+    int64_t bytes = static_cast<int64_t>(map_.capacity() * (sizeof(std::pair<K, C>) + 1));
+    if constexpr (!std::is_trivially_copyable_v<K> || !std::is_trivially_copyable_v<C>) {
+      for (const auto& [k, c] : map_) bytes += HeapBytes(k) + HeapBytes(c);
+    }
+    return bytes;
   }
 
   struct Pending {
@@ -80,6 +123,7 @@ class CombineTable {
 
   const Agg* agg_;
   Map map_;
+  SizeTracker tracker_;
   std::array<Pending, kBatch> pending_;
   int n_ = 0;
 };

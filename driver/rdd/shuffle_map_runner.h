@@ -2,6 +2,11 @@
 // combines per key when the aggregation allows (map-side combine), splits the records into
 // one block per reduce partition with the partitioner (hash by default) and writes them as
 // this task's map output.
+//
+// The combine table and the blocks are accounted against the task's memory. When refused
+// more, the table is written out into the blocks (map-side combining is only an
+// optimization: the reduce side combines again) and the blocks are appended to a spill
+// file as one segment each; the final map output concatenates each block's segments.
 #ifndef CENTELLA_DRIVER_RDD_SHUFFLE_MAP_RUNNER_H_
 #define CENTELLA_DRIVER_RDD_SHUFFLE_MAP_RUNNER_H_
 
@@ -21,6 +26,8 @@
 #include "driver/rdd/partitioner.h"
 #include "driver/rdd/plan_state.h"
 #include "driver/rdd/run_pipeline.h"
+#include "executor/memory/memory_manager.h"
+#include "executor/memory/spill_file.h"
 #include "executor/task/stage_runner.h"
 
 namespace centella {
@@ -63,9 +70,7 @@ class ShuffleMapRunner final
   absl::StatusOr<TaskOutcome> Run(TaskContext& ctx, const NodeBase& root) const override {
     const int num_reduce = part_.num_partitions();
     std::vector<std::string> blocks(num_reduce);
-    std::vector<ByteWriter> writers;
-    writers.reserve(num_reduce);
-    for (std::string& b : blocks) writers.emplace_back(&b);
+    int64_t buffered = 0;  // bytes in `blocks`
     int64_t written = 0;
     std::optional<int> bad_partition;  // the first out-of-range answer of a custom partitioner
     auto write = [&](const K& k, const auto& v) {
@@ -74,39 +79,94 @@ class ShuffleMapRunner final
         if (!bad_partition) bad_partition = p;
         return;
       }
-      ByteWriter& w = writers[p];
+      std::string& block = blocks[p];
+      const size_t before = block.size();
+      ByteWriter w(&block);
       Serialize(w, k);
       Serialize(w, v);
+      buffered += static_cast<int64_t>(block.size() - before);
       ++written;
+    };
+
+    MemoryReservation reservation(&ctx.memory());
+    std::unique_ptr<SpillFile> spill;
+    std::vector<std::vector<std::pair<uint64_t, uint64_t>>> segments(num_reduce);
+    absl::Status spill_status;
+    auto spill_blocks = [&]() -> absl::Status {
+      if (!spill) {
+        absl::StatusOr<std::unique_ptr<SpillFile>> file = ctx.CreateSpillFile();
+        if (!file.ok()) return file.status();
+        spill = *std::move(file);
+      }
+      for (int r = 0; r < num_reduce; ++r) {
+        if (blocks[r].empty()) continue;
+        absl::StatusOr<uint64_t> offset = spill->AppendRaw(blocks[r]);
+        if (!offset.ok()) return offset.status();
+        segments[r].emplace_back(*offset, blocks[r].size());
+        std::string().swap(blocks[r]);
+      }
+      ctx.RecordSpill(buffered);
+      buffered = 0;
+      return absl::OkStatus();
     };
 
     absl::Status s;
     if constexpr (Agg::kMapSideCombine) {
       CombineTable<Agg> combined(&agg_);
+      auto drain = [&]() {
+        for (auto& [k, c] : combined.Finish()) write(k, c);
+        combined.Clear();
+      };
       auto sink = [&](auto&& kv) {
         if constexpr (std::is_const_v<std::remove_reference_t<decltype(kv)>>) {
           combined.AddValue(K(kv.first), V(kv.second));
         } else {
           combined.AddValue(std::move(kv.first), std::move(kv.second));
         }
+        const int64_t bytes = combined.EstimatedBytes() + buffered;
+        if (bytes > reservation.held() && !reservation.Ensure(bytes) && spill_status.ok()) {
+          drain();
+          spill_status = spill_blocks();
+        }
       };
-      s = RunPipeline(ctx, root, ctx.partition(), pipe_, sink, [] { return false; });
+      s = RunPipeline(ctx, root, ctx.partition(), pipe_, sink, [&] { return !spill_status.ok(); });
       if (!s.ok()) return s;
-      for (const auto& [k, c] : combined.Finish()) write(k, c);
+      drain();
     } else {
-      auto sink = [&](auto&& kv) { write(kv.first, kv.second); };
-      s = RunPipeline(ctx, root, ctx.partition(), pipe_, sink, [] { return false; });
+      auto sink = [&](auto&& kv) {
+        write(kv.first, kv.second);
+        if (buffered > reservation.held() && !reservation.Ensure(buffered) && spill_status.ok()) {
+          spill_status = spill_blocks();
+        }
+      };
+      s = RunPipeline(ctx, root, ctx.partition(), pipe_, sink, [&] { return !spill_status.ok(); });
       if (!s.ok()) return s;
     }
+    if (!spill_status.ok()) return spill_status;
     if (bad_partition) {
       return absl::InvalidArgumentError(absl::StrCat(
           "the partitioner returned partition ", *bad_partition, " for a shuffle into ", num_reduce,
           " partitions (valid: 0..", num_reduce - 1, ")"));
     }
     ctx.metrics().set_shuffle_records_written(written);
-    TaskOutcome outcome;
-    auto sizes = ctx.WriteShuffle(shuffle_id_, blocks);
+    absl::StatusOr<std::vector<uint64_t>> sizes;
+    if (!spill) {
+      sizes = ctx.WriteShuffle(shuffle_id_, blocks);
+    } else {
+      s = spill->FinishWriting();
+      if (!s.ok()) return s;
+      sizes = ctx.WriteShuffle(shuffle_id_, num_reduce, [&](int r, std::string* raw) {
+        for (const auto& [offset, length] : segments[r]) {
+          absl::Status read = spill->ReadRaw(offset, length, raw);
+          if (!read.ok()) return read;
+        }
+        raw->append(blocks[r]);
+        std::string().swap(blocks[r]);
+        return absl::OkStatus();
+      });
+    }
     if (!sizes.ok()) return sizes.status();
+    TaskOutcome outcome;
     outcome.block_sizes = std::move(*sizes);
     return outcome;
   }

@@ -4,14 +4,16 @@
 //
 // Sorted output is stable and the same in every run: records are ordered by key, and
 // records with equal keys by (map partition, position in that map's output), whatever
-// order the blocks arrive in.
+// order the blocks arrive in. The sort buffer is accounted against the task's memory;
+// when refused more it is sorted and spilled as a run, and the runs are merged at the end
+// (an external merge sort), so a partition may be far larger than memory.
 #ifndef CENTELLA_DRIVER_RDD_SHUFFLE_READ_NODE_H_
 #define CENTELLA_DRIVER_RDD_SHUFFLE_READ_NODE_H_
 
 #include <algorithm>
-#include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -20,8 +22,11 @@
 #include "driver/dag/shuffle_dependency.h"
 #include "driver/rdd/plan_state.h"
 #include "driver/rdd/run_pipeline.h"
+#include "executor/memory/memory_manager.h"
+#include "executor/memory/size_estimate.h"
 #include "executor/shuffle/fetch_failure.h"
 #include "executor/task/node.h"
+#include "executor/task/sorted_runs.h"
 
 namespace centella {
 
@@ -102,31 +107,59 @@ class ShuffleReadNode final
   }
 
   absl::Status Sorted(TaskContext& ctx, int partition, BatchSink<Out>& out) const {
-    std::map<int, std::vector<Out>> by_map;  // map id order makes ties deterministic
-    absl::Status s = ctx.FetchShuffle(shuffle_id_, partition,
-                                      [&](int map_id, std::string_view block) -> absl::Status {
-                                        return Decode(map_id, partition, block, by_map[map_id]);
-                                      });
+    // (key, map id, position in the map's block, value): a total order that does not
+    // depend on the order blocks arrive in.
+    using Tagged = std::tuple<K, int32_t, int64_t, V>;
+    const bool ascending = order_ == ShuffleReadOrder::kAscending;
+    auto less = [ascending](const Tagged& a, const Tagged& b) {
+      const K& ka = std::get<0>(a);
+      const K& kb = std::get<0>(b);
+      if (ascending ? ka < kb : kb < ka) return true;
+      if (ascending ? kb < ka : ka < kb) return false;
+      return std::tie(std::get<1>(a), std::get<2>(a)) < std::tie(std::get<1>(b), std::get<2>(b));
+    };
+    SortedRuns<Tagged, decltype(less)> runs(&ctx, less);
+    MemoryReservation reservation(&ctx.memory());
+    std::vector<Tagged> buffer;
+    int64_t bytes = 0;
+    std::vector<Out> decoded;
+    absl::Status s = ctx.FetchShuffle(
+        shuffle_id_, partition, [&](int map_id, std::string_view block) -> absl::Status {
+          decoded.clear();
+          absl::Status d = Decode(map_id, partition, block, decoded);
+          if (!d.ok()) return d;
+          for (size_t i = 0; i < decoded.size(); ++i) {
+            buffer.emplace_back(std::move(decoded[i].first), map_id, static_cast<int64_t>(i),
+                                std::move(decoded[i].second));
+            bytes += EstimateBytes(buffer.back());
+            if (bytes > reservation.held() && !reservation.Ensure(bytes)) {
+              std::sort(buffer.begin(), buffer.end(), less);
+              absl::Status spilled = runs.Spill(buffer);
+              if (!spilled.ok()) return spilled;
+              bytes = 0;
+            }
+          }
+          return absl::OkStatus();
+        });
     if (!s.ok()) return s;
-    std::vector<Out> records;
-    size_t total = 0;
-    for (const auto& [id, part] : by_map) total += part.size();
-    records.reserve(total);
-    for (auto& [id, part] : by_map) {
-      std::move(part.begin(), part.end(), std::back_inserter(records));
-      std::vector<Out>().swap(part);
-    }
-    if (order_ == ShuffleReadOrder::kAscending) {
-      std::stable_sort(records.begin(), records.end(),
-                       [](const Out& a, const Out& b) { return a.first < b.first; });
+    std::sort(buffer.begin(), buffer.end(), less);
+
+    std::vector<Out> batch;
+    batch.reserve(kBatchSize);
+    bool stopped = false;
+    auto emit = [&](Tagged&& t) {
+      batch.emplace_back(std::move(std::get<0>(t)), std::move(std::get<3>(t)));
+      if (batch.size() >= kBatchSize) stopped = !FlushBatch(batch, out);
+      return !stopped;
+    };
+    if (runs.empty()) {
+      for (size_t i = 0; i < buffer.size() && emit(std::move(buffer[i])); ++i) {
+      }
     } else {
-      std::stable_sort(records.begin(), records.end(),
-                       [](const Out& a, const Out& b) { return b.first < a.first; });
+      s = runs.Merge(buffer, emit);
+      if (!s.ok()) return s;
     }
-    for (size_t i = 0; i < records.size(); i += kBatchSize) {
-      std::span<Out> batch(records.data() + i, std::min(kBatchSize, records.size() - i));
-      if (!out.Consume(batch)) break;
-    }
+    if (!stopped && !batch.empty()) FlushBatch(batch, out);
     return absl::OkStatus();
   }
 

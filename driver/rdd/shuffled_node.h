@@ -1,11 +1,18 @@
 // ShuffledNode<Agg>: the first node of a stage that reads a shuffle. For its reduce
 // partition it fetches the block of every map output, merges values per key with the
 // aggregation, and emits (key, combined) pairs.
+//
+// The table is accounted against the task's memory. When the executor refuses it more,
+// the table is spilled as a run sorted by key hash and emptied; at the end the runs and
+// the remainder are merged by hash, combining the entries of equal keys, so a partition
+// may hold far more distinct keys than fit in memory.
 #ifndef CENTELLA_DRIVER_RDD_SHUFFLED_NODE_H_
 #define CENTELLA_DRIVER_RDD_SHUFFLED_NODE_H_
 
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -18,8 +25,10 @@
 #include "driver/rdd/combine_table.h"
 #include "driver/rdd/plan_state.h"
 #include "driver/rdd/run_pipeline.h"
+#include "executor/memory/memory_manager.h"
 #include "executor/shuffle/fetch_failure.h"
 #include "executor/task/node.h"
+#include "executor/task/sorted_runs.h"
 
 namespace centella {
 
@@ -56,7 +65,20 @@ class ShuffledNode final
   }
 
   absl::Status Compute(TaskContext& ctx, int partition, BatchSink<Out>& out) const override {
+    using Entry = std::tuple<uint64_t, K, C>;
+    auto by_hash = [](const Entry& a, const Entry& b) { return std::get<0>(a) < std::get<0>(b); };
     CombineTable<Agg> table(&agg_);
+    MemoryReservation reservation(&ctx.memory());
+    SortedRuns<Entry, decltype(by_hash)> runs(&ctx, by_hash);
+    int64_t since_check = 0;
+    // Every kCheckEvery records: grow the grant with the table, or spill the table.
+    auto account = [&]() -> absl::Status {
+      since_check = 0;
+      const int64_t bytes = table.EstimatedBytes();
+      if (bytes <= reservation.held() || reservation.Ensure(bytes)) return absl::OkStatus();
+      std::vector<Entry> sorted = table.DrainSortedByHash();
+      return runs.Spill(sorted);
+    };
     absl::Status s = ctx.FetchShuffle(
         shuffle_id_, partition, [&](int map_id, std::string_view block) -> absl::Status {
           ByteReader r(block);
@@ -71,6 +93,10 @@ class ShuffledNode final
               if (!Deserialize(r, &k) || !Deserialize(r, &v)) break;
               table.AddValue(std::move(k), std::move(v));
             }
+            if (++since_check == kCheckEvery) {
+              absl::Status a = account();
+              if (!a.ok()) return a;
+            }
           }
           if (!r.ok()) {
             return FetchFailedError({shuffle_id_, map_id, partition, ""},
@@ -79,18 +105,56 @@ class ShuffledNode final
           return absl::OkStatus();
         });
     if (!s.ok()) return s;
-    auto& map = table.Finish();
+
     std::vector<Out> buffer;
-    buffer.reserve(std::min(map.size(), kBatchSize));
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      buffer.emplace_back(std::move(const_cast<K&>(it->first)), std::move(it->second));
-      if (buffer.size() >= kBatchSize && !FlushBatch(buffer, out)) return absl::OkStatus();
+    bool stopped = false;
+    auto emit = [&](K&& k, C&& c) {
+      buffer.emplace_back(std::move(k), std::move(c));
+      if (buffer.size() >= kBatchSize) stopped = !FlushBatch(buffer, out);
+      return !stopped;
+    };
+    if (runs.empty()) {
+      auto& map = table.Finish();
+      buffer.reserve(std::min(map.size(), kBatchSize));
+      for (auto it = map.begin(); it != map.end() && !stopped; ++it) {
+        emit(std::move(const_cast<K&>(it->first)), std::move(it->second));
+      }
+    } else {
+      // Entries of one hash from every run, combined by key equality.
+      std::vector<std::pair<K, C>> group;
+      uint64_t group_hash = 0;
+      auto flush_group = [&]() {
+        for (auto& [k, c] : group) {
+          if (!emit(std::move(k), std::move(c))) break;
+        }
+        group.clear();
+      };
+      std::vector<Entry> rest = table.DrainSortedByHash();
+      s = runs.Merge(rest, [&](Entry&& e) {
+        auto& [hash, k, c] = e;
+        if (hash != group_hash) {
+          flush_group();
+          group_hash = hash;
+        }
+        auto same = std::find_if(group.begin(), group.end(),
+                                 [&](const std::pair<K, C>& g) { return g.first == k; });
+        if (same == group.end()) {
+          group.emplace_back(std::move(k), std::move(c));
+        } else {
+          agg_.MergeCombiners(same->second, std::move(c));
+        }
+        return !stopped;
+      });
+      if (!s.ok()) return s;
+      if (!stopped) flush_group();
     }
-    if (!buffer.empty()) FlushBatch(buffer, out);
+    if (!stopped && !buffer.empty()) FlushBatch(buffer, out);
     return absl::OkStatus();
   }
 
  private:
+  static constexpr int64_t kCheckEvery = 1024;
+
   int shuffle_id_;
   Agg agg_;
   std::shared_ptr<ShuffleDependency> dep_;

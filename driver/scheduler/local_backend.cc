@@ -2,12 +2,16 @@
 
 namespace centella {
 
-LocalBackend::LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec)
+LocalBackend::LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec,
+                           int64_t memory_budget, std::string spill_dir)
     : num_threads_(num_threads),
+      memory_(memory_budget),
       store_(std::move(shuffle_dir), codec),
       fetcher_(&store_),
       runner_(&store_, &fetcher_, kExecutorId, "localhost", ""),
-      pool_(std::make_unique<ThreadPool>(num_threads, "task")) {}
+      pool_(std::make_unique<ThreadPool>(num_threads, "task")) {
+  runner_.SetMemory(&memory_, std::move(spill_dir));
+}
 
 LocalBackend::~LocalBackend() { pool_->Shutdown(); }
 

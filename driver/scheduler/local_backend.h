@@ -13,6 +13,7 @@
 #include "common/thread_pool/thread_pool.h"
 #include "driver/scheduler/executor_backend.h"
 #include "executor/shuffle/local_shuffle_fetcher.h"
+#include "executor/memory/memory_manager.h"
 #include "executor/shuffle/shuffle_store.h"
 #include "executor/task/stage_instance.h"
 #include "executor/task/task_runner.h"
@@ -23,8 +24,10 @@ class LocalBackend : public ExecutorBackend {
  public:
   static constexpr char kExecutorId[] = "driver";
 
-  // `shuffle_dir` must exist and outlive the backend.
-  LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec);
+  // `shuffle_dir` must exist and outlive the backend; tasks share `memory_budget` bytes
+  // and spill into `spill_dir` (which must exist).
+  LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec,
+               int64_t memory_budget, std::string spill_dir);
   ~LocalBackend() override;
 
   void SetResultCallback(ResultCallback callback) override { callback_ = std::move(callback); }
@@ -42,6 +45,7 @@ class LocalBackend : public ExecutorBackend {
   absl::StatusOr<std::shared_ptr<const StageInstance>> Instance(const v1::StagePlan& plan);
 
   const int num_threads_;
+  MemoryManager memory_;
   ShuffleStore store_;
   LocalShuffleFetcher fetcher_;
   TaskRunner runner_;

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +16,7 @@
 #include "common/status/grpc_status.h"
 #include "common/thread_pool/thread_pool.h"
 #include "driver.grpc.pb.h"
+#include "executor/memory/memory_budget.h"
 #include "executor/process/executor_service.h"
 #include "executor/shuffle/remote_shuffle_fetcher.h"
 #include "executor/shuffle/shuffle_store.h"
@@ -71,6 +73,16 @@ absl::Status RunExecutorProcess(const ExecutorProcessOptions& o) {
   ShuffleStore store(o.shuffle_dir, *codec);
   RemoteShuffleFetcher fetcher(o.app_id, o.executor_id, o.daemon_address, &store, &*secret);
   TaskRunner runner(&store, &fetcher, o.executor_id, o.host, o.daemon_address);
+  absl::StatusOr<int64_t> budget = MemoryBudgetFromConf(o.conf, o.memory_bytes);
+  if (!budget.ok()) return budget.status();
+  MemoryManager memory(*budget);
+  // Spills live next to the shuffle files, in the daemon's per-application directory, which
+  // the daemon deletes when the application ends.
+  const std::string spill_dir = absl::StrCat(o.shuffle_dir, "/spill-", o.executor_id);
+  std::error_code ec;
+  std::filesystem::create_directories(spill_dir, ec);
+  if (ec) return absl::InternalError(absl::StrCat("cannot create ", spill_dir, ": ", ec.message()));
+  runner.SetMemory(&memory, spill_dir);
   ThreadPool pool(o.cores, "task");
   ExecutorService service(o.app_id, o.executor_id, o.cores, &*secret, &runner, &pool);
   absl::StatusOr<int64_t> max_inline = o.conf.GetBytes("centella.task.maxInlineResultBytes", 1 << 20);

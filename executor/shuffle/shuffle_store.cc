@@ -7,10 +7,12 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/serde/byte_reader.h"
 #include "common/serde/byte_writer.h"
+#include "common/storage/fd_io.h"
 
 namespace centella {
 namespace {
@@ -20,41 +22,15 @@ constexpr size_t kHeaderSize = 12;
 constexpr size_t kEntrySize = 40;
 
 absl::Status ErrnoError(std::string_view what, const std::string& path) {
-  int err = errno;
-  std::string msg = absl::StrCat(std::string(what), " ", path, ": ", std::strerror(err));
-  return err == ENOENT ? absl::NotFoundError(msg) : absl::InternalError(msg);
-}
-
-absl::Status WriteFile(const std::string& path, std::string_view data) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoError("cannot create", path);
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      absl::Status s = ErrnoError("cannot write", path);
-      ::close(fd);
-      return s;
-    }
-    done += n;
-  }
-  if (::close(fd) != 0) return ErrnoError("cannot close", path);
-  return absl::OkStatus();
+  return ErrnoStatus(errno, what, path);
 }
 
 absl::Status PreadExact(int fd, uint64_t offset, size_t n, char* out, const std::string& path) {
-  size_t done = 0;
-  while (done < n) {
-    ssize_t got = ::pread(fd, out + done, n - done, offset + done);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return ErrnoError("cannot read", path);
-    if (got == 0) {
-      return absl::DataLossError(absl::StrCat("shuffle file ", path, " is truncated"));
-    }
-    done += got;
+  absl::Status s = PreadFully(fd, offset, n, out, path);
+  if (absl::IsDataLoss(s)) {
+    return absl::DataLossError(absl::StrCat("shuffle file ", path, " is truncated"));
   }
-  return absl::OkStatus();
+  return s;
 }
 
 class Fd {
@@ -66,6 +42,7 @@ class Fd {
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
 
  private:
   int fd_;
@@ -86,37 +63,69 @@ std::string ShuffleStore::IndexPath(int shuffle_id, int map_id, int attempt) con
 
 absl::StatusOr<std::vector<uint64_t>> ShuffleStore::WriteMapOutput(
     int shuffle_id, int map_id, int attempt, const std::vector<std::string>& raw_blocks) {
+  return WriteMapOutput(shuffle_id, map_id, attempt, static_cast<int>(raw_blocks.size()),
+                        [&raw_blocks](int r, std::string* raw) {
+                          *raw = raw_blocks[r];
+                          return absl::OkStatus();
+                        });
+}
+
+absl::StatusOr<std::vector<uint64_t>> ShuffleStore::WriteMapOutput(
+    int shuffle_id, int map_id, int attempt, int num_blocks,
+    absl::FunctionRef<absl::Status(int reduce_id, std::string* raw)> produce) {
   std::error_code ec;
   std::string dir = absl::StrCat(root_, "/shuffle_", shuffle_id);
   std::filesystem::create_directories(dir, ec);
   if (ec) return absl::InternalError(absl::StrCat("cannot create ", dir, ": ", ec.message()));
 
-  std::string data;
+  const std::string data_path = DataPath(shuffle_id, map_id, attempt);
+  const std::string index_path = IndexPath(shuffle_id, map_id, attempt);
+  const std::string data_tmp = data_path + ".tmp";
+  Fd data(::open(data_tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (data.get() < 0) return ErrnoError("cannot create", data_tmp);
+
   std::string index(kMagic, sizeof(kMagic));
   ByteWriter iw(&index);
-  iw.PutFixed<uint32_t>(static_cast<uint32_t>(raw_blocks.size()));
+  iw.PutFixed<uint32_t>(static_cast<uint32_t>(num_blocks));
   std::vector<uint64_t> sizes;
-  sizes.reserve(raw_blocks.size());
-  for (const std::string& raw : raw_blocks) {
-    uint64_t offset = data.size();
-    BlockCodec used = EncodeBlock(codec_, raw, &data);
-    std::string_view stored(data.data() + offset, data.size() - offset);
-    iw.PutFixed<uint64_t>(offset);
-    iw.PutFixed<uint64_t>(stored.size());
-    iw.PutFixed<uint64_t>(raw.size());
-    iw.PutFixed<uint64_t>(BlockChecksum(stored));
-    iw.PutFixed<uint64_t>(static_cast<uint64_t>(used));
-    sizes.push_back(stored.size());
+  sizes.reserve(num_blocks);
+  std::string raw, stored;
+  uint64_t offset = 0;
+  for (int r = 0; r < num_blocks; ++r) {
+    raw.clear();
+    stored.clear();
+    absl::Status s = produce(r, &raw);
+    if (s.ok()) {
+      BlockCodec used = EncodeBlock(codec_, raw, &stored);
+      iw.PutFixed<uint64_t>(offset);
+      iw.PutFixed<uint64_t>(stored.size());
+      iw.PutFixed<uint64_t>(raw.size());
+      iw.PutFixed<uint64_t>(BlockChecksum(stored));
+      iw.PutFixed<uint64_t>(static_cast<uint64_t>(used));
+      sizes.push_back(stored.size());
+      offset += stored.size();
+      s = WriteFully(data.get(), stored, data_tmp);
+    }
+    if (!s.ok()) {
+      ::unlink(data_tmp.c_str());
+      return s;
+    }
   }
-
-  std::string data_path = DataPath(shuffle_id, map_id, attempt);
-  std::string index_path = IndexPath(shuffle_id, map_id, attempt);
-  for (auto [path, bytes] : {std::pair<const std::string&, std::string_view>{data_path, data},
-                             {index_path, index}}) {
-    std::string tmp = path + ".tmp";
-    absl::Status s = WriteFile(tmp, bytes);
+  if (::close(data.release()) != 0) return ErrnoError("cannot close", data_tmp);
+  if (::rename(data_tmp.c_str(), data_path.c_str()) != 0) {
+    return ErrnoError("cannot rename to", data_path);
+  }
+  // The index last: the map output exists exactly when its index does.
+  const std::string index_tmp = index_path + ".tmp";
+  {
+    Fd out(::open(index_tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (out.get() < 0) return ErrnoError("cannot create", index_tmp);
+    absl::Status s = WriteFully(out.get(), index, index_tmp);
     if (!s.ok()) return s;
-    if (::rename(tmp.c_str(), path.c_str()) != 0) return ErrnoError("cannot rename to", path);
+    if (::close(out.release()) != 0) return ErrnoError("cannot close", index_tmp);
+  }
+  if (::rename(index_tmp.c_str(), index_path.c_str()) != 0) {
+    return ErrnoError("cannot rename to", index_path);
   }
   return sizes;
 }
@@ -138,9 +147,8 @@ absl::StatusOr<uint32_t> ReadIndexHeader(int fd, const std::string& index_path) 
 
 bool ParseEntry(ByteReader& r, ShuffleBlockEntry* e) {
   uint64_t codec = 0;
-  if (!r.GetFixed(&e->offset) || !r.GetFixed(&e->stored_length) ||
-      !r.GetFixed(&e->raw_length) || !r.GetFixed(&e->checksum) || !r.GetFixed(&codec) ||
-      codec > 1) {
+  if (!r.GetFixed(&e->offset) || !r.GetFixed(&e->stored_length) || !r.GetFixed(&e->raw_length) ||
+      !r.GetFixed(&e->checksum) || !r.GetFixed(&codec) || codec > kMaxBlockCodec) {
     return false;
   }
   e->codec = static_cast<BlockCodec>(codec);
@@ -161,8 +169,8 @@ absl::Status ShuffleStore::ReadBlock(int shuffle_id, int map_id, int attempt, in
     absl::StatusOr<uint32_t> count = ReadIndexHeader(index.get(), index_path);
     if (!count.ok()) return count.status();
     if (reduce_id < 0 || static_cast<uint32_t>(reduce_id) >= *count) {
-      return absl::DataLossError(absl::StrCat(index_path, " has ", *count, " blocks, reduce ",
-                                              reduce_id, " requested"));
+      return absl::DataLossError(
+          absl::StrCat(index_path, " has ", *count, " blocks, reduce ", reduce_id, " requested"));
     }
     char raw_entry[kEntrySize];
     absl::Status s = PreadExact(index.get(), kHeaderSize + kEntrySize * reduce_id, kEntrySize,
@@ -183,9 +191,8 @@ absl::Status ShuffleStore::ReadBlock(int shuffle_id, int map_id, int attempt, in
   return DecodeBlock(e.codec, stored, e.raw_length, out);
 }
 
-absl::StatusOr<std::vector<ShuffleBlockEntry>> ShuffleStore::ReadIndex(int shuffle_id,
-                                                                      int map_id,
-                                                                      int attempt) const {
+absl::StatusOr<std::vector<ShuffleBlockEntry>> ShuffleStore::ReadIndex(int shuffle_id, int map_id,
+                                                                       int attempt) const {
   std::string index_path = IndexPath(shuffle_id, map_id, attempt);
   Fd index(::open(index_path.c_str(), O_RDONLY | O_CLOEXEC));
   if (index.get() < 0) return ErrnoError("cannot open", index_path);
@@ -196,8 +203,7 @@ absl::StatusOr<std::vector<ShuffleBlockEntry>> ShuffleStore::ReadIndex(int shuff
   if (::fstat(index.get(), &st) != 0) return ErrnoError("cannot stat", index_path);
   if (static_cast<uint64_t>(st.st_size) != kHeaderSize + uint64_t{kEntrySize} * *count) {
     return absl::DataLossError(absl::StrCat(index_path, " has ", st.st_size,
-                                            " bytes, inconsistent with its ", *count,
-                                            " blocks"));
+                                            " bytes, inconsistent with its ", *count, " blocks"));
   }
   std::string raw(kEntrySize * *count, '\0');
   absl::Status s = PreadExact(index.get(), kHeaderSize, raw.size(), raw.data(), index_path);
@@ -235,8 +241,9 @@ absl::Status ShuffleStore::ReadStoredRange(int shuffle_id, int map_id, int attem
 absl::Status ShuffleStore::RemoveShuffle(int shuffle_id) {
   std::error_code ec;
   std::filesystem::remove_all(absl::StrCat(root_, "/shuffle_", shuffle_id), ec);
-  if (ec) return absl::InternalError(absl::StrCat("cannot remove shuffle ", shuffle_id, ": ",
-                                                  ec.message()));
+  if (ec)
+    return absl::InternalError(
+        absl::StrCat("cannot remove shuffle ", shuffle_id, ": ", ec.message()));
   return absl::OkStatus();
 }
 

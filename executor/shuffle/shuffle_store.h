@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "executor/shuffle/shuffle_block_codec.h"
 
@@ -40,6 +41,12 @@ class ShuffleStore {
   // returns the stored size of each block.
   absl::StatusOr<std::vector<uint64_t>> WriteMapOutput(int shuffle_id, int map_id, int attempt,
                                                        const std::vector<std::string>& raw_blocks);
+  // The same with blocks produced one at a time, in order: `produce(r, &raw)` fills block r
+  // (raw arrives empty). Only one raw and one stored block are in memory at once, so a map
+  // task that spilled its output writes it without reading it all back.
+  absl::StatusOr<std::vector<uint64_t>> WriteMapOutput(
+      int shuffle_id, int map_id, int attempt, int num_blocks,
+      absl::FunctionRef<absl::Status(int reduce_id, std::string* raw)> produce);
 
   // Reads, verifies and decodes one block. NotFound if the map output does not exist,
   // DataLoss if it is corrupt.

@@ -129,7 +129,7 @@ TEST_P(ShuffleStoreTest, OutOfRangeReduceIsDataLoss) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Codecs, ShuffleStoreTest,
-                         ::testing::Values(BlockCodec::kNone, BlockCodec::kLz4));
+                         ::testing::Values(BlockCodec::kNone, BlockCodec::kLz4, BlockCodec::kZstd));
 
 TEST(BlockCodecTest, CompressibleBlocksShrinkAndIncompressibleOnesAreStoredRaw) {
   std::string out;
@@ -141,7 +141,25 @@ TEST(BlockCodecTest, CompressibleBlocksShrinkAndIncompressibleOnesAreStoredRaw) 
   out.clear();
   EXPECT_EQ(EncodeBlock(BlockCodec::kLz4, noise, &out), BlockCodec::kNone);
   EXPECT_EQ(out, noise);
+  out.clear();
+  EXPECT_EQ(EncodeBlock(BlockCodec::kZstd, noise, &out), BlockCodec::kNone);
+  EXPECT_EQ(out, noise);
   EXPECT_FALSE(ParseBlockCodec("snappy").ok());
+  EXPECT_EQ(*ParseBlockCodec("zstd"), BlockCodec::kZstd);
+}
+
+TEST(BlockCodecTest, ZstdRoundTripsAndRejectsCorruptInput) {
+  std::string raw;
+  for (int i = 0; i < 20000; ++i) raw += "record-" + std::to_string(i % 97) + ";";
+  std::string stored;
+  ASSERT_EQ(EncodeBlock(BlockCodec::kZstd, raw, &stored), BlockCodec::kZstd);
+  EXPECT_LT(stored.size(), raw.size() / 4);
+  std::string back;
+  ASSERT_TRUE(DecodeBlock(BlockCodec::kZstd, stored, raw.size(), &back).ok());
+  EXPECT_EQ(back, raw);
+  stored[stored.size() / 2] ^= 0x5a;
+  EXPECT_EQ(DecodeBlock(BlockCodec::kZstd, stored, raw.size(), &back).code(),
+            absl::StatusCode::kDataLoss);
 }
 
 }  // namespace

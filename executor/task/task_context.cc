@@ -1,10 +1,36 @@
 #include "executor/task/task_context.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
 #include "absl/strings/str_cat.h"
 #include "executor/shuffle/shuffle_fetcher.h"
 #include "executor/shuffle/shuffle_store.h"
 
 namespace centella {
+
+TaskContext::TaskContext(const v1::TaskDescriptor* task, ShuffleStore* store,
+                         ShuffleFetcher* fetcher, MemoryManager* memory, std::string spill_dir)
+    : task_(task),
+      store_(store),
+      fetcher_(fetcher),
+      memory_(memory, task->task_id()),
+      spill_dir_(std::move(spill_dir)) {}
+
+absl::StatusOr<std::unique_ptr<SpillFile>> TaskContext::CreateSpillFile() {
+  std::string dir = spill_dir_;
+  if (dir.empty()) {
+    std::error_code ec;
+    dir = std::filesystem::temp_directory_path(ec).string();
+    if (ec) dir = "/tmp";
+  }
+  std::string name = task_->task_id();
+  std::replace(name.begin(), name.end(), '/', '_');
+  return SpillFile::Create(
+      absl::StrCat(dir, "/spill-", name, "-", ::getpid(), "-", spill_files_++));
+}
 
 absl::Status TaskContext::FetchShuffle(
     int shuffle_id, int reduce_id,
@@ -16,14 +42,23 @@ absl::Status TaskContext::FetchShuffle(
       return consume(map_id, block);
     });
   }
-  return absl::InternalError(absl::StrCat("task ", task_->task_id(),
-                                          " was launched without the map outputs of shuffle ",
-                                          shuffle_id));
+  return absl::InternalError(absl::StrCat(
+      "task ", task_->task_id(), " was launched without the map outputs of shuffle ", shuffle_id));
 }
 
 absl::StatusOr<std::vector<uint64_t>> TaskContext::WriteShuffle(
     int shuffle_id, const std::vector<std::string>& blocks) {
-  auto sizes = store_->WriteMapOutput(shuffle_id, partition(), attempt(), blocks);
+  return WriteShuffle(shuffle_id, static_cast<int>(blocks.size()),
+                      [&blocks](int r, std::string* raw) {
+                        *raw = blocks[r];
+                        return absl::OkStatus();
+                      });
+}
+
+absl::StatusOr<std::vector<uint64_t>> TaskContext::WriteShuffle(
+    int shuffle_id, int num_blocks,
+    absl::FunctionRef<absl::Status(int reduce_id, std::string* raw)> produce) {
+  auto sizes = store_->WriteMapOutput(shuffle_id, partition(), attempt(), num_blocks, produce);
   if (sizes.ok()) {
     uint64_t total = 0;
     for (uint64_t s : *sizes) total += s;

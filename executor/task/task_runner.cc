@@ -38,7 +38,7 @@ v1::TaskResult TaskRunner::Run(const StageInstance& stage, const v1::TaskDescrip
   result.set_partition(task.partition());
   result.set_attempt(task.attempt());
 
-  TaskContext ctx(&task, store_, fetcher_);
+  TaskContext ctx(&task, store_, fetcher_, memory_, spill_dir_);
   absl::Time start = absl::Now();
   absl::StatusOr<TaskOutcome> outcome;
   try {
@@ -49,6 +49,7 @@ v1::TaskResult TaskRunner::Run(const StageInstance& stage, const v1::TaskDescrip
     outcome = absl::InternalError("user code threw a non-standard exception");
   }
   ctx.metrics().set_run_time_micros(absl::ToInt64Microseconds(absl::Now() - start));
+  ctx.metrics().set_peak_memory_bytes(ctx.memory().peak());
   *result.mutable_metrics() = ctx.metrics();
 
   if (!outcome.ok()) {

@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "executor/memory/memory_manager.h"
 #include "executor/shuffle/shuffle_fetcher.h"
 #include "executor/shuffle/shuffle_store.h"
 #include "executor/task/stage_instance.h"
@@ -27,6 +28,13 @@ class TaskRunner {
   TaskRunner(ShuffleStore* store, ShuffleFetcher* fetcher, std::string executor_id,
              std::string host, std::string shuffle_address);
 
+  // Tasks then draw their memory from `memory` (which must outlive the runner) and spill
+  // into `spill_dir` (which must exist). Call before the first Run.
+  void SetMemory(MemoryManager* memory, std::string spill_dir) {
+    memory_ = memory;
+    spill_dir_ = std::move(spill_dir);
+  }
+
   // Thread-safe; tasks of any stages may run concurrently.
   v1::TaskResult Run(const StageInstance& stage, const v1::TaskDescriptor& task) const;
 
@@ -36,6 +44,8 @@ class TaskRunner {
   std::string executor_id_;
   std::string host_;
   std::string shuffle_address_;
+  MemoryManager* memory_ = nullptr;
+  std::string spill_dir_;
 };
 
 }  // namespace centella

@@ -44,6 +44,7 @@ void OperatorTest::SetUp() {
   } else {
     options.master = GetParam();
   }
+  Configure(options);
   auto ctx = Context::Create(std::move(options));
   ASSERT_TRUE(ctx.ok()) << ctx.status();
   ctx_ = *std::move(ctx);

@@ -27,6 +27,10 @@ class OperatorTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override;
   void TearDown() override;
 
+  // Lets a test suite adjust the context's options (configuration, listener) before the
+  // context is created.
+  virtual void Configure(ContextOptions& options) {}
+
   bool on_cluster() const { return GetParam() == "cluster"; }
   // A fresh empty directory for this test (removed afterwards).
   const std::filesystem::path& dir() const { return dir_; }
