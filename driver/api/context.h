@@ -69,6 +69,9 @@ class Context {
   // The lines of a file, of every file in a directory, or of every file matching a glob,
   // partitioned by byte ranges aligned to lines (at least `min_partitions` when the
   // input is large enough). A missing or unreadable input is reported by the first action.
+  // Files named "*.gz" or "*.zst" are decompressed (gzip, Zstandard); each is read by one
+  // partition, since it cannot be split. Corrupt or truncated ones fail the action with
+  // DataLoss naming the file.
   Rdd<std::string, Pipeline<std::string>> text_file(const std::string& path,
                                                    int min_partitions = 0);
 
