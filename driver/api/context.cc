@@ -13,6 +13,7 @@
 #include "driver/dag/dag_scheduler.h"
 #include "driver/api/rdd.h"
 #include "driver/rdd/text_file_node.h"
+#include "driver/rdd/whole_text_files_node.h"
 #include "common/auth/shared_secret.h"
 #include "common/rpc/rpc_server.h"
 #include "driver/cluster/cluster_backend.h"
@@ -190,6 +191,31 @@ Rdd<std::string, Pipeline<std::string>> Context::text_file(const std::string& pa
   InitNode(*node, n);
   node->set_build_status(std::move(status));
   return Rdd<std::string, Pipeline<std::string>>(this, std::move(node));
+}
+
+Rdd<std::pair<std::string, std::string>, Pipeline<std::pair<std::string, std::string>>>
+Context::whole_text_files(const std::string& path, int min_partitions) {
+  using Record = std::pair<std::string, std::string>;
+  absl::Status status;
+  std::vector<std::vector<std::string>> groups;
+  absl::StatusOr<std::vector<std::string>> files =
+      ListInputFiles(std::filesystem::absolute(path).lexically_normal().string());
+  if (!files.ok()) {
+    status = files.status();
+  } else {
+    absl::StatusOr<std::vector<std::vector<std::string>>> g = GroupWholeFiles(
+        *files, min_partitions > 0 ? min_partitions : default_parallelism_);
+    if (g.ok()) {
+      groups = *std::move(g);
+    } else {
+      status = g.status();
+    }
+  }
+  int n = static_cast<int>(groups.size());
+  auto node = std::make_shared<WholeTextFilesNode>(std::move(groups));
+  InitNode(*node, n);
+  node->set_build_status(std::move(status));
+  return Rdd<Record, Pipeline<Record>>(this, std::move(node));
 }
 
 absl::StatusOr<std::vector<std::string>> Context::RunJob(std::shared_ptr<NodeBase> root,

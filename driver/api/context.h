@@ -23,6 +23,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -74,6 +75,14 @@ class Context {
   // DataLoss naming the file.
   Rdd<std::string, Pipeline<std::string>> text_file(const std::string& path,
                                                    int min_partitions = 0);
+
+  // One record per file of a file, directory or glob (listed as text_file does):
+  // (absolute path, whole content), decompressed like text_file's input. Files are grouped
+  // in path order into at most `min_partitions` (default: default_parallelism())
+  // partitions of about equal size, never more partitions than files. Meant for many
+  // small files: a file is held in memory whole.
+  Rdd<std::pair<std::string, std::string>, Pipeline<std::pair<std::string, std::string>>>
+  whole_text_files(const std::string& path, int min_partitions = 0);
 
   int default_parallelism() const { return default_parallelism_; }
   const std::string& app_id() const { return app_id_; }
