@@ -11,6 +11,7 @@
 #include "common/logging/logger.h"
 #include "common/status/status_macros.h"
 #include "driver/dag/dag_scheduler.h"
+#include "driver/dag/fan_out_listener.h"
 #include "driver/api/rdd.h"
 #include "driver/rdd/text_file_node.h"
 #include "driver/rdd/whole_text_files_node.h"
@@ -18,6 +19,7 @@
 #include "common/rpc/rpc_server.h"
 #include "driver/cluster/cluster_backend.h"
 #include "driver/scheduler/local_backend.h"
+#include "driver/ui/console_progress_bar.h"
 #include "executor/process/executor_process.h"
 
 namespace centella {
@@ -46,6 +48,9 @@ const ConfEntry<bool> kInsecure{
     "centella.insecure", false, "Talk to the cluster without a shared secret."};
 const ConfEntry<std::string> kDriverHost{
     "centella.driver.host", "", "Host name executors use to reach the driver."};
+const ConfEntry<bool> kShowConsoleProgress{
+    "centella.ui.showConsoleProgress", true,
+    "Draw the progress of running stages on stderr when stderr is a terminal."};
 const ConfEntry<int64_t> kMaxTaskFailures{
     "centella.task.maxFailures", 0,
     "Failures of one task before its job is aborted; 0 means 1 in local mode (as Spark's "
@@ -137,10 +142,14 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
     ctx->app_id_ = backend->app_id();
     ctx->backend_ = std::move(backend);
   }
+  ASSIGN_OR_RETURN(bool show_progress, ctx->conf_.Get(kShowConsoleProgress));
+  if (show_progress) ctx->progress_bar_ = ConsoleProgressBar::ForTerminal(STDERR_FILENO);
+  ctx->listeners_ = std::make_unique<FanOutListener>(
+      std::vector<SchedulerListener*>{ctx->progress_bar_.get(), options.listener});
   ctx->scheduler_ = std::make_unique<DagScheduler>(
       ctx->backend_.get(),
       DagSchedulerOptions{ctx->app_id_, static_cast<int>(max_failures), /*max_stage_attempts=*/4,
-                          options.listener});
+                          ctx->listeners_.get()});
   if (master.kind == MasterUrl::Kind::kLocal) {
     Log()->info("Started {} ({}) on {} with {} task threads", ctx->app_name_, ctx->app_id_,
                 master.text, master.threads);

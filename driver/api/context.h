@@ -38,7 +38,9 @@ namespace centella {
 template <class T, class Pipe>
 class Rdd;
 
+class ConsoleProgressBar;
 class DagScheduler;
+class FanOutListener;
 class SchedulerListener;
 class ExecutorBackend;
 class SharedSecret;
@@ -47,7 +49,8 @@ struct ContextOptions {
   std::string master = "local[*]";
   std::string app_name = "centella-app";
   Conf conf;
-  // Optional observer of jobs, stages and tasks; must outlive the context.
+  // Optional observer of jobs, stages and tasks; must outlive the context. It hears
+  // everything whether or not the console progress bar is drawn.
   SchedulerListener* listener = nullptr;
 };
 
@@ -119,6 +122,10 @@ class Context {
   std::atomic<int> next_rdd_id_{0};
   std::atomic<int> next_shuffle_id_{0};
   std::unique_ptr<SharedSecret> secret_;  // cluster mode: outlives the backend
+  // Drawn on stderr when it is a terminal (centella.ui.showConsoleProgress); else null.
+  std::unique_ptr<ConsoleProgressBar> progress_bar_;
+  // The scheduler's listener: the progress bar and the user's listener. Outlives it.
+  std::unique_ptr<FanOutListener> listeners_;
   std::unique_ptr<ExecutorBackend> backend_;
   std::unique_ptr<DagScheduler> scheduler_;
 };
