@@ -11,13 +11,16 @@
 #include "common/logging/logger.h"
 #include "common/status/status_macros.h"
 #include "driver/dag/dag_scheduler.h"
+#include "driver/dag/fan_out_listener.h"
 #include "driver/api/rdd.h"
 #include "driver/rdd/text_file_node.h"
+#include "driver/rdd/whole_text_files_node.h"
 #include "common/auth/shared_secret.h"
 #include "executor/memory/memory_budget.h"
 #include "common/rpc/rpc_server.h"
 #include "driver/cluster/cluster_backend.h"
 #include "driver/scheduler/local_backend.h"
+#include "driver/ui/console_progress_bar.h"
 #include "executor/process/executor_process.h"
 
 namespace centella {
@@ -46,6 +49,9 @@ const ConfEntry<bool> kInsecure{
     "centella.insecure", false, "Talk to the cluster without a shared secret."};
 const ConfEntry<std::string> kDriverHost{
     "centella.driver.host", "", "Host name executors use to reach the driver."};
+const ConfEntry<bool> kShowConsoleProgress{
+    "centella.ui.showConsoleProgress", true,
+    "Draw the progress of running stages on stderr when stderr is a terminal."};
 const ConfEntry<int64_t> kMaxTaskFailures{
     "centella.task.maxFailures", 0,
     "Failures of one task before its job is aborted; 0 means 1 in local mode (as Spark's "
@@ -145,10 +151,14 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
     ctx->app_id_ = backend->app_id();
     ctx->backend_ = std::move(backend);
   }
+  ASSIGN_OR_RETURN(bool show_progress, ctx->conf_.Get(kShowConsoleProgress));
+  if (show_progress) ctx->progress_bar_ = ConsoleProgressBar::ForTerminal(STDERR_FILENO);
+  ctx->listeners_ = std::make_unique<FanOutListener>(
+      std::vector<SchedulerListener*>{ctx->progress_bar_.get(), options.listener});
   ctx->scheduler_ = std::make_unique<DagScheduler>(
       ctx->backend_.get(),
       DagSchedulerOptions{ctx->app_id_, static_cast<int>(max_failures), /*max_stage_attempts=*/4,
-                          options.listener});
+                          ctx->listeners_.get()});
   if (master.kind == MasterUrl::Kind::kLocal) {
     Log()->info("Started {} ({}) on {} with {} task threads", ctx->app_name_, ctx->app_id_,
                 master.text, master.threads);
@@ -199,6 +209,31 @@ Rdd<std::string, Pipeline<std::string>> Context::text_file(const std::string& pa
   InitNode(*node, n);
   node->set_build_status(std::move(status));
   return Rdd<std::string, Pipeline<std::string>>(this, std::move(node));
+}
+
+Rdd<std::pair<std::string, std::string>, Pipeline<std::pair<std::string, std::string>>>
+Context::whole_text_files(const std::string& path, int min_partitions) {
+  using Record = std::pair<std::string, std::string>;
+  absl::Status status;
+  std::vector<std::vector<std::string>> groups;
+  absl::StatusOr<std::vector<std::string>> files =
+      ListInputFiles(std::filesystem::absolute(path).lexically_normal().string());
+  if (!files.ok()) {
+    status = files.status();
+  } else {
+    absl::StatusOr<std::vector<std::vector<std::string>>> g = GroupWholeFiles(
+        *files, min_partitions > 0 ? min_partitions : default_parallelism_);
+    if (g.ok()) {
+      groups = *std::move(g);
+    } else {
+      status = g.status();
+    }
+  }
+  int n = static_cast<int>(groups.size());
+  auto node = std::make_shared<WholeTextFilesNode>(std::move(groups));
+  InitNode(*node, n);
+  node->set_build_status(std::move(status));
+  return Rdd<Record, Pipeline<Record>>(this, std::move(node));
 }
 
 absl::StatusOr<std::vector<std::string>> Context::RunJob(std::shared_ptr<NodeBase> root,

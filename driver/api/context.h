@@ -23,6 +23,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -37,7 +38,9 @@ namespace centella {
 template <class T, class Pipe>
 class Rdd;
 
+class ConsoleProgressBar;
 class DagScheduler;
+class FanOutListener;
 class SchedulerListener;
 class ExecutorBackend;
 class SharedSecret;
@@ -46,7 +49,8 @@ struct ContextOptions {
   std::string master = "local[*]";
   std::string app_name = "centella-app";
   Conf conf;
-  // Optional observer of jobs, stages and tasks; must outlive the context.
+  // Optional observer of jobs, stages and tasks; must outlive the context. It hears
+  // everything whether or not the console progress bar is drawn.
   SchedulerListener* listener = nullptr;
 };
 
@@ -69,8 +73,19 @@ class Context {
   // The lines of a file, of every file in a directory, or of every file matching a glob,
   // partitioned by byte ranges aligned to lines (at least `min_partitions` when the
   // input is large enough). A missing or unreadable input is reported by the first action.
+  // Files named "*.gz" or "*.zst" are decompressed (gzip, Zstandard); each is read by one
+  // partition, since it cannot be split. Corrupt or truncated ones fail the action with
+  // DataLoss naming the file.
   Rdd<std::string, Pipeline<std::string>> text_file(const std::string& path,
                                                    int min_partitions = 0);
+
+  // One record per file of a file, directory or glob (listed as text_file does):
+  // (absolute path, whole content), decompressed like text_file's input. Files are grouped
+  // in path order into at most `min_partitions` (default: default_parallelism())
+  // partitions of about equal size, never more partitions than files. Meant for many
+  // small files: a file is held in memory whole.
+  Rdd<std::pair<std::string, std::string>, Pipeline<std::pair<std::string, std::string>>>
+  whole_text_files(const std::string& path, int min_partitions = 0);
 
   int default_parallelism() const { return default_parallelism_; }
   const std::string& app_id() const { return app_id_; }
@@ -107,6 +122,10 @@ class Context {
   std::atomic<int> next_rdd_id_{0};
   std::atomic<int> next_shuffle_id_{0};
   std::unique_ptr<SharedSecret> secret_;  // cluster mode: outlives the backend
+  // Drawn on stderr when it is a terminal (centella.ui.showConsoleProgress); else null.
+  std::unique_ptr<ConsoleProgressBar> progress_bar_;
+  // The scheduler's listener: the progress bar and the user's listener. Outlives it.
+  std::unique_ptr<FanOutListener> listeners_;
   std::unique_ptr<ExecutorBackend> backend_;
   std::unique_ptr<DagScheduler> scheduler_;
 };

@@ -25,6 +25,13 @@ DagScheduler::DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options
       backend_(backend),
       task_scheduler_(backend, options_.max_task_failures),
       loop_(std::make_unique<EventLoop>("dag-scheduler")) {
+  if (options_.listener != nullptr) {
+    task_scheduler_.SetLaunchCallback(
+        [listener = options_.listener](const v1::TaskDescriptor& task,
+                                       const std::string& executor_id) {
+          listener->OnTaskStart(task, executor_id);
+        });
+  }
   backend_->SetExecutorsChangedCallback([this] {
     loop_->Post([this] { task_scheduler_.Revive(); });
   });

@@ -16,8 +16,8 @@ struct StageInfo {
   int job_id = -1;  // -1 for a map stage (it may serve several jobs)
   std::string name;
   bool is_map = false;
-  int num_tasks = 0;                // tasks launched in this attempt
-  int num_partitions = 0;           // partitions of the stage's root
+  int num_tasks = 0;       // tasks launched in this attempt
+  int num_partitions = 0;  // partitions of the stage's root
   std::vector<int> parent_ids;
   std::vector<std::string> node_ops;  // op names of the stage's nodes, parents first
 };
@@ -29,6 +29,10 @@ class SchedulerListener {
   virtual void OnJobEnd(int job_id, bool succeeded) {}
   virtual void OnStageSubmitted(const StageInfo& stage) {}
   virtual void OnStageCompleted(const StageInfo& stage) {}
+  // A task was handed to `executor_id`; it counts as running until its OnTaskEnd (which
+  // may never come for a task of a cancelled stage attempt). With pipelining (see
+  // task_scheduler.h) a started task may still wait in its executor's queue.
+  virtual void OnTaskStart(const v1::TaskDescriptor& task, const std::string& executor_id) {}
   virtual void OnTaskEnd(const v1::TaskResult& result) {}
 };
 

@@ -1,6 +1,5 @@
 #include "driver/rdd/text_file_node.h"
 
-#include <fcntl.h>
 #include <glob.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,8 +8,11 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
+#include "driver/io/line_reader.h"
 #include "driver/rdd/plan_state.h"
 #include "driver/rdd/run_pipeline.h"
 
@@ -42,8 +44,9 @@ absl::Status AddPath(const std::string& path, std::vector<std::string>* files) {
       if (!entry.is_regular_file()) continue;
       found.push_back(entry.path().string());
     }
-    if (ec) return absl::PermissionDeniedError(absl::StrCat("cannot list ", path, ": ",
-                                                            ec.message()));
+    if (ec) {
+      return absl::PermissionDeniedError(absl::StrCat("cannot list ", path, ": ", ec.message()));
+    }
     std::sort(found.begin(), found.end());
     for (std::string& f : found) {
       absl::Status s = CheckReadable(f);
@@ -87,15 +90,14 @@ absl::StatusOr<std::vector<std::string>> ListInputFiles(const std::string& patte
 }
 
 absl::StatusOr<std::vector<FileSplit>> ComputeSplits(const std::vector<std::string>& files,
-                                                     int min_partitions,
-                                                     uint64_t max_split_bytes) {
+                                                     int min_partitions, uint64_t max_split_bytes) {
   std::vector<uint64_t> sizes;
   uint64_t total = 0;
   for (const std::string& f : files) {
     struct stat st;
     if (::stat(f.c_str(), &st) != 0) {
-      return absl::NotFoundError(absl::StrCat("cannot stat input file ", f, ": ",
-                                              std::strerror(errno)));
+      return absl::NotFoundError(
+          absl::StrCat("cannot stat input file ", f, ": ", std::strerror(errno)));
     }
     sizes.push_back(static_cast<uint64_t>(st.st_size));
     total += sizes.back();
@@ -104,8 +106,9 @@ absl::StatusOr<std::vector<FileSplit>> ComputeSplits(const std::vector<std::stri
   uint64_t split = std::max<uint64_t>(1, std::min(goal, max_split_bytes));
   std::vector<FileSplit> splits;
   for (size_t i = 0; i < files.size(); ++i) {
-    if (sizes[i] == 0) {
-      splits.push_back({files[i], 0, 0});
+    const FileCompression compression = CompressionOfPath(files[i]);
+    if (sizes[i] == 0 || !IsSplittable(compression)) {
+      splits.push_back({files[i], 0, sizes[i], compression});
       continue;
     }
     // Like Hadoop, let the last range be up to 10% larger rather than leave a sliver.
@@ -141,94 +144,37 @@ absl::Status TextFileNode::Compute(TaskContext& ctx, int partition,
   }
   const FileSplit& split = splits_[partition];
   if (split.length == 0) return absl::OkStatus();
-  int fd = ::open(split.path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return absl::UnavailableError(absl::StrCat("cannot open input file ", split.path, ": ",
-                                               std::strerror(errno)));
-  }
-  ::posix_fadvise(fd, split.start, split.length, POSIX_FADV_SEQUENTIAL);
-  const uint64_t end = split.start + split.length;
-
-  std::string chunk(kReadChunk, '\0');
-  uint64_t file_pos = split.start;  // offset of the next byte to read
-  size_t avail = 0, cursor = 0;
-  bool eof = false;
-  absl::Status io_error;
-  auto refill = [&]() -> bool {
-    if (eof) return false;
-    ssize_t n;
-    do {
-      n = ::pread(fd, chunk.data(), chunk.size(), file_pos);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-      io_error = absl::UnavailableError(
-          absl::StrCat("cannot read input file ", split.path, ": ", std::strerror(errno)));
-      return false;
-    }
-    if (n == 0) {
-      eof = true;
-      return false;
-    }
-    file_pos += n;
-    avail = static_cast<size_t>(n);
-    cursor = 0;
-    return true;
-  };
-  // Offset in the file of chunk[cursor].
-  auto offset = [&] { return file_pos - avail + cursor; };
-
-  // Position at the first line starting in [start, end).
-  if (split.start > 0) {
-    char prev;
-    ssize_t n = ::pread(fd, &prev, 1, split.start - 1);
-    if (n == 1 && prev != '\n') {
-      bool found = false;
-      while (!found && (cursor < avail || refill())) {
-        const char* nl = static_cast<const char*>(std::memchr(chunk.data() + cursor, '\n',
-                                                              avail - cursor));
-        if (nl != nullptr) {
-          cursor = nl - chunk.data() + 1;
-          found = true;
-        } else {
-          cursor = avail;
-        }
-      }
-    }
-  }
+  // A range that does not start the file starts one byte early and drops its first line:
+  // that is either the "\n" ending the previous range's last line, or the remainder of a
+  // line that range owns. Either way the lines kept are exactly those starting in range.
+  const bool skip_first = IsSplittable(split.compression) && split.start > 0;
+  const uint64_t stream_start = skip_first ? split.start - 1 : 0;
+  // Stream offset past which no line of this range starts (a whole file: none).
+  const uint64_t stream_end = IsSplittable(split.compression)
+                                  ? split.start + split.length - stream_start
+                                  : std::numeric_limits<uint64_t>::max();
+  ASSIGN_OR_RETURN(std::unique_ptr<InputStream> in,
+                   OpenInputFile(split.path, split.compression, stream_start));
+  LineReader reader(*in, kReadChunk);
 
   std::vector<std::string> batch(kBatchSize);
   size_t filled = 0;
-  bool stop = false;
   int64_t bytes = 0;
-  while (!stop && io_error.ok()) {
-    if (cursor >= avail && !refill()) break;
-    if (offset() >= end) break;  // the next line starts in the following range
-    std::string& line = batch[filled];
-    line.clear();
-    bool complete = false;
-    while (!complete) {
-      const char* begin = chunk.data() + cursor;
-      const char* nl = static_cast<const char*>(std::memchr(begin, '\n', avail - cursor));
-      if (nl != nullptr) {
-        line.append(begin, nl - begin);
-        cursor = nl - chunk.data() + 1;
-        complete = true;
-      } else {
-        line.append(begin, avail - cursor);
-        cursor = avail;
-        if (!refill()) complete = true;  // last line without "\n"
-      }
-    }
-    bytes += line.size() + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (skip_first) {
+    ASSIGN_OR_RETURN(bool more, reader.Next(&batch[0]));
+    if (!more) return absl::OkStatus();
+  }
+  while (reader.position() < stream_end) {
+    const uint64_t line_start = reader.position();
+    ASSIGN_OR_RETURN(bool more, reader.Next(&batch[filled]));
+    if (!more) break;
+    bytes += static_cast<int64_t>(reader.position() - line_start);
     if (++filled == kBatchSize) {
-      stop = !out.Consume(std::span<std::string>(batch.data(), filled));
       filled = 0;
+      if (!out.Consume(std::span<std::string>(batch.data(), kBatchSize))) break;
     }
   }
-  ::close(fd);
-  if (!io_error.ok()) return io_error;
-  if (!stop && filled > 0) out.Consume(std::span<std::string>(batch.data(), filled));
+  if (filled > 0) out.Consume(std::span<std::string>(batch.data(), filled));
   ctx.metrics().set_bytes_read(ctx.metrics().bytes_read() + bytes);
   return absl::OkStatus();
 }

@@ -4,6 +4,10 @@
 // which it starts, so a range that starts inside a line skips that line's remainder and
 // the last line of a range may run past its end. Lines end at "\n"; a "\r" before it is
 // dropped; the final line needs no terminator.
+//
+// Compressed files ("*.gz", "*.zst"; see driver/io/input_file.h) are decompressed while
+// read. They cannot be read from the middle, so each is one whole-file partition. An
+// empty (zero-byte) file has no lines, whatever its name.
 #ifndef CENTELLA_DRIVER_RDD_TEXT_FILE_NODE_H_
 #define CENTELLA_DRIVER_RDD_TEXT_FILE_NODE_H_
 
@@ -15,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "common/registry/operator_registry.h"
 #include "common/serde/serde.h"
+#include "driver/io/input_file.h"
 #include "executor/task/node.h"
 
 namespace centella {
@@ -23,7 +28,9 @@ struct FileSplit {
   std::string path;
   uint64_t start = 0;
   uint64_t length = 0;
-  CENTELLA_FIELDS(path, start, length)
+  // Not kNone: the split is the whole file (start 0, length its size), decompressed.
+  FileCompression compression = FileCompression::kNone;
+  CENTELLA_FIELDS(path, start, length, compression)
 };
 
 // Expands `pattern` (a file, a directory, or a glob) into the sorted list of readable
@@ -33,7 +40,8 @@ struct FileSplit {
 absl::StatusOr<std::vector<std::string>> ListInputFiles(const std::string& pattern);
 
 // Cuts `files` into byte ranges of at most `max_split_bytes`, aiming for at least
-// `min_partitions` ranges in total. An empty file yields one empty range.
+// `min_partitions` ranges in total. An empty file yields one empty range, a compressed
+// file one range over all of it.
 absl::StatusOr<std::vector<FileSplit>> ComputeSplits(const std::vector<std::string>& files,
                                                      int min_partitions, uint64_t max_split_bytes);
 

@@ -46,6 +46,7 @@ void TaskScheduler::LaunchReady() {
       if (batch_plan != p.plan) flush();
       batch_plan = p.plan;
       batch.push_back(p.task);
+      if (on_launch_) on_launch_(p.task, ex.executor_id);
       std::string task_id = p.task.task_id();  // before p is moved from
       running_.emplace(std::move(task_id), std::make_pair(ex.executor_id, std::move(p)));
     }

@@ -15,6 +15,7 @@
 #define CENTELLA_DRIVER_SCHEDULER_TASK_SCHEDULER_H_
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -29,6 +30,12 @@ namespace centella {
 class TaskScheduler {
  public:
   TaskScheduler(ExecutorBackend* backend, int max_task_failures);
+
+  // Called for every task attempt as it is handed to an executor, before the backend
+  // sends it (so before its result can arrive). Optional.
+  using LaunchCallback =
+      std::function<void(const v1::TaskDescriptor& task, const std::string& executor_id)>;
+  void SetLaunchCallback(LaunchCallback on_launch) { on_launch_ = std::move(on_launch); }
 
   // Queues one task per descriptor (attempt numbers are assigned here) and launches what
   // fits in free slots.
@@ -73,6 +80,7 @@ class TaskScheduler {
 
   ExecutorBackend* backend_;
   const int max_task_failures_;
+  LaunchCallback on_launch_;
   // Exponential moving average of task run times; starts "long" (no pipelining) until
   // tasks have shown they are short.
   double avg_task_micros_ = 1e9;
