@@ -54,11 +54,14 @@ std::string Url(std::string_view line) {
 }
 
 // Count descending, then name ascending.
-void SortByCount(Counts& counts) {
-  std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+struct ByCountThenName {
+  bool operator()(const std::pair<std::string, int64_t>& a,
+                  const std::pair<std::string, int64_t>& b) const {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
-  });
-}
+  }
+};
+
+void SortByCount(Counts& counts) { std::sort(counts.begin(), counts.end(), ByCountThenName()); }
 
 std::string Format(const Counts& counts) {
   std::string text;
@@ -121,9 +124,10 @@ absl::StatusOr<Report> CountErrors(centella::Context& ctx, const std::string& in
   Report report;
   ASSIGN_OR_RETURN(report.error_counts, codes.collect());
   SortByCount(report.error_counts);
-  ASSIGN_OR_RETURN(report.top_urls, counts.filter(of_kind(Kind::kUrl)).map(drop_kind).collect());
-  SortByCount(report.top_urls);
-  if (report.top_urls.size() > kTopUrls) report.top_urls.resize(kTopUrls);
+  // The executors keep only their partitions' best kTopUrls; the driver merges those.
+  ASSIGN_OR_RETURN(report.top_urls, counts.filter(of_kind(Kind::kUrl))
+                                        .map(drop_kind)
+                                        .take_ordered(kTopUrls, ByCountThenName()));
   RETURN_IF_ERROR(WriteFileAtomically(out + "/top_urls.txt", Format(report.top_urls)));
   return report;
 }
