@@ -2,11 +2,12 @@
 
 namespace centella {
 
-LocalBackend::LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec)
+LocalBackend::LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec,
+                           BroadcastSource* broadcasts)
     : num_threads_(num_threads),
       store_(std::move(shuffle_dir), codec),
       fetcher_(&store_),
-      runner_(&store_, &fetcher_, kExecutorId, "localhost", ""),
+      runner_(&store_, &fetcher_, broadcasts, kExecutorId, "localhost", ""),
       pool_(std::make_unique<ThreadPool>(num_threads, "task")) {}
 
 LocalBackend::~LocalBackend() { pool_->Shutdown(); }

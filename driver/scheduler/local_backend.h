@@ -14,6 +14,7 @@
 #include "driver/scheduler/executor_backend.h"
 #include "executor/shuffle/local_shuffle_fetcher.h"
 #include "executor/shuffle/shuffle_store.h"
+#include "executor/task/broadcast_source.h"
 #include "executor/task/stage_instance.h"
 #include "executor/task/task_runner.h"
 
@@ -23,8 +24,10 @@ class LocalBackend : public ExecutorBackend {
  public:
   static constexpr char kExecutorId[] = "driver";
 
-  // `shuffle_dir` must exist and outlive the backend.
-  LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec);
+  // `shuffle_dir` must exist and outlive the backend. Tasks read broadcast values from
+  // `broadcasts` (the driver's own objects), which must outlive the backend.
+  LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec,
+               BroadcastSource* broadcasts);
   ~LocalBackend() override;
 
   void SetResultCallback(ResultCallback callback) override { callback_ = std::move(callback); }

@@ -5,6 +5,32 @@
 #include "executor/shuffle/shuffle_store.h"
 
 namespace centella {
+namespace {
+
+thread_local TaskContext* current_task = nullptr;
+
+}  // namespace
+
+TaskContext* TaskContext::Current() { return current_task; }
+
+TaskContext::ScopedCurrent::ScopedCurrent(TaskContext* ctx) : previous_(current_task) {
+  current_task = ctx;
+}
+
+TaskContext::ScopedCurrent::~ScopedCurrent() { current_task = previous_; }
+
+absl::StatusOr<const void*> TaskContext::Broadcast(const BroadcastRef& ref,
+                                                   BroadcastDecoder decode) {
+  auto it = broadcast_values_.find(ref.id);
+  if (it != broadcast_values_.end()) return it->second.get();
+  if (broadcasts_ == nullptr) {
+    return absl::InternalError(
+        absl::StrCat("task ", task_->task_id(), " has no broadcast source for broadcast ", ref.id));
+  }
+  absl::StatusOr<std::shared_ptr<const void>> value = broadcasts_->Get(ref, decode);
+  if (!value.ok()) return value.status();
+  return broadcast_values_.emplace(ref.id, *std::move(value)).first->second.get();
+}
 
 absl::Status TaskContext::FetchShuffle(
     int shuffle_id, int reduce_id,
@@ -16,9 +42,8 @@ absl::Status TaskContext::FetchShuffle(
       return consume(map_id, block);
     });
   }
-  return absl::InternalError(absl::StrCat("task ", task_->task_id(),
-                                          " was launched without the map outputs of shuffle ",
-                                          shuffle_id));
+  return absl::InternalError(absl::StrCat(
+      "task ", task_->task_id(), " was launched without the map outputs of shuffle ", shuffle_id));
 }
 
 absl::StatusOr<std::vector<uint64_t>> TaskContext::WriteShuffle(

@@ -1,19 +1,27 @@
 // TaskContext: everything one running task may use besides its records — its identity,
-// the shuffle inputs it reads, where it writes map output, and its metrics.
+// the shuffle inputs it reads, where it writes map output, its metrics, its partial
+// accumulator values and the broadcast values it reads.
 //
 // Owned by the executor for the duration of one task attempt; used only by the thread
-// running that task.
+// running that task. While TaskRunner runs the attempt, Current() returns it on that
+// thread, which is how user functions reach it (Accumulator::add, Broadcast::value)
+// without it being passed through every operator — and how a user function can ask
+// which partition and attempt it runs in (Spark's TaskContext.get()).
 #ifndef CENTELLA_EXECUTOR_TASK_TASK_CONTEXT_H_
 #define CENTELLA_EXECUTOR_TASK_TASK_CONTEXT_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "executor/task/broadcast_source.h"
+#include "executor/task/task_accumulators.h"
 #include "task.pb.h"
 
 namespace centella {
@@ -23,12 +31,32 @@ class ShuffleFetcher;
 
 class TaskContext {
  public:
-  // All pointers must outlive the context.
-  TaskContext(const v1::TaskDescriptor* task, ShuffleStore* store, ShuffleFetcher* fetcher)
-      : task_(task), store_(store), fetcher_(fetcher) {}
+  // All pointers must outlive the context. `broadcasts` may be null when the task uses
+  // no broadcast variable (a use is then an Internal error).
+  TaskContext(const v1::TaskDescriptor* task, ShuffleStore* store, ShuffleFetcher* fetcher,
+              BroadcastSource* broadcasts = nullptr)
+      : task_(task), store_(store), fetcher_(fetcher), broadcasts_(broadcasts) {}
+
+  // The context of the task attempt running on this thread, or null outside a task (on
+  // the driver's own threads, for example).
+  static TaskContext* Current();
+
+  // Makes `ctx` the current task of this thread for the scope's lifetime.
+  class ScopedCurrent {
+   public:
+    explicit ScopedCurrent(TaskContext* ctx);
+    ~ScopedCurrent();
+    ScopedCurrent(const ScopedCurrent&) = delete;
+    ScopedCurrent& operator=(const ScopedCurrent&) = delete;
+
+   private:
+    TaskContext* previous_;
+  };
 
   int stage_id() const { return task_->stage_id(); }
   int partition() const { return task_->partition(); }
+  // 0 for the first attempt of this partition in the application, then 1, 2, ... for
+  // retries and re-runs after an executor loss.
   int attempt() const { return task_->attempt(); }
   const v1::TaskDescriptor& descriptor() const { return *task_; }
 
@@ -42,13 +70,22 @@ class TaskContext {
   absl::StatusOr<std::vector<uint64_t>> WriteShuffle(int shuffle_id,
                                                      const std::vector<std::string>& blocks);
 
+  // The value of a broadcast variable, from the executor's source on the first use in
+  // this task, then from this context: the value stays alive until the task ends even
+  // if the broadcast is destroyed meanwhile. Errors as BroadcastSource::Get.
+  absl::StatusOr<const void*> Broadcast(const BroadcastRef& ref, BroadcastDecoder decode);
+
+  TaskAccumulators& accumulators() { return accumulators_; }
   v1::TaskMetrics& metrics() { return metrics_; }
 
  private:
   const v1::TaskDescriptor* task_;
   ShuffleStore* store_;
   ShuffleFetcher* fetcher_;
+  BroadcastSource* broadcasts_;
   v1::TaskMetrics metrics_;
+  TaskAccumulators accumulators_;
+  absl::flat_hash_map<int64_t, std::shared_ptr<const void>> broadcast_values_;
 };
 
 }  // namespace centella

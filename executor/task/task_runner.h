@@ -2,7 +2,8 @@
 //
 // Failures never escape as exceptions or crashes of the executor: a user function that
 // throws, an unreadable input, a failed shuffle fetch — each becomes a TaskResult with
-// the state and the task's own error message.
+// the state and the task's own error message. Whatever the outcome, the result carries
+// the attempt's partial accumulator values; the driver decides whether they count.
 #ifndef CENTELLA_EXECUTOR_TASK_TASK_RUNNER_H_
 #define CENTELLA_EXECUTOR_TASK_TASK_RUNNER_H_
 
@@ -10,6 +11,7 @@
 
 #include "executor/shuffle/shuffle_fetcher.h"
 #include "executor/shuffle/shuffle_store.h"
+#include "executor/task/broadcast_source.h"
 #include "executor/task/stage_instance.h"
 #include "task.pb.h"
 
@@ -22,10 +24,10 @@ v1::TaskResult UnfinishedTaskResult(const v1::TaskDescriptor& task, v1::TaskStat
 
 class TaskRunner {
  public:
-  // `store` and `fetcher` must outlive the runner. `executor_id`/`address` are recorded
-  // in the map statuses so reducers know where to fetch from.
-  TaskRunner(ShuffleStore* store, ShuffleFetcher* fetcher, std::string executor_id,
-             std::string host, std::string shuffle_address);
+  // `store`, `fetcher` and `broadcasts` must outlive the runner. `executor_id`/`address`
+  // are recorded in the map statuses so reducers know where to fetch from.
+  TaskRunner(ShuffleStore* store, ShuffleFetcher* fetcher, BroadcastSource* broadcasts,
+             std::string executor_id, std::string host, std::string shuffle_address);
 
   // Thread-safe; tasks of any stages may run concurrently.
   v1::TaskResult Run(const StageInstance& stage, const v1::TaskDescriptor& task) const;
@@ -33,6 +35,7 @@ class TaskRunner {
  private:
   ShuffleStore* store_;
   ShuffleFetcher* fetcher_;
+  BroadcastSource* broadcasts_;
   std::string executor_id_;
   std::string host_;
   std::string shuffle_address_;
