@@ -7,11 +7,12 @@
 //     about TASK_MS each. With fail-first-attempts, every odd partition's first attempt
 //     throws after having added everything. Prints each total with its reference.
 //
-//   shared_variables broadcast MB PARTITIONS
+//   shared_variables broadcast MB PARTITIONS [MIN_EXECUTORS]
 //     Broadcasts a lookup table of about MB megabytes, joins PARTITIONS partitions of
 //     orders against it twice, prints the join size with its reference and the fetches
 //     the driver served (per executor), then destroys the broadcast, prints what the
-//     driver still holds, and runs the join a third time, which must fail.
+//     driver still holds, and runs the join a third time, which must fail. With
+//     MIN_EXECUTORS, waits (up to a minute) for that many executors before the first join.
 //
 //   centella-submit --master local[4] build/examples/shared_variables broadcast 8 40
 #include <algorithm>
@@ -101,7 +102,16 @@ int Accumulate(Context& ctx, int partitions, int64_t records, int task_ms, bool 
 
 using Table = std::unordered_map<int64_t, std::string>;
 
-int BroadcastJoin(Context& ctx, int megabytes, int partitions) {
+int BroadcastJoin(Context& ctx, int megabytes, int partitions, int min_executors) {
+  const absl::Time give_up = absl::Now() + absl::Minutes(1);
+  while (ctx.num_executors() < min_executors) {
+    if (absl::Now() > give_up) {
+      std::fprintf(stderr, "shared_variables: only %d of %d executors came up\n",
+                   ctx.num_executors(), min_executors);
+      return 1;
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
   // Entries of ~40 serialized bytes: key varint + 32-character name.
   const int64_t keys = static_cast<int64_t>(megabytes) * (1 << 20) / 40;
   std::mt19937_64 rng(7);
@@ -177,7 +187,7 @@ int Usage() {
   std::fprintf(stderr,
                "usage: shared_variables accumulate PARTITIONS RECORDS TASK_MS "
                "[fail-first-attempts]\n"
-               "       shared_variables broadcast MB PARTITIONS\n");
+               "       shared_variables broadcast MB PARTITIONS [MIN_EXECUTORS]\n");
   return 2;
 }
 
@@ -186,7 +196,8 @@ int Usage() {
 int main(int argc, char** argv) {
   if (argc < 2) return Usage();
   const std::string mode = argv[1];
-  if (!((mode == "accumulate" && (argc == 5 || argc == 6)) || (mode == "broadcast" && argc == 4))) {
+  if (!((mode == "accumulate" && (argc == 5 || argc == 6)) ||
+        (mode == "broadcast" && (argc == 4 || argc == 5)))) {
     return Usage();
   }
   auto ctx = Context::FromEnvironment("shared-variables");
@@ -199,5 +210,6 @@ int main(int argc, char** argv) {
     return Accumulate(**ctx, std::atoi(argv[2]), std::atoll(argv[3]), std::atoi(argv[4]),
                       fail_first);
   }
-  return BroadcastJoin(**ctx, std::atoi(argv[2]), std::atoi(argv[3]));
+  return BroadcastJoin(**ctx, std::atoi(argv[2]), std::atoi(argv[3]),
+                       argc == 5 ? std::atoi(argv[4]) : 0);
 }

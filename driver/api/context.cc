@@ -184,6 +184,8 @@ void Context::InitNode(NodeBase& node, int num_partitions,
   node.set_parents(std::move(parents));
 }
 
+int Context::num_executors() const { return static_cast<int>(backend_->Executors().size()); }
+
 absl::Status Context::DestroyBroadcast(int64_t id) {
   RETURN_IF_ERROR(broadcasts_->Destroy(id));
   backend_->RemoveBroadcast(id);

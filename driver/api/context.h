@@ -94,6 +94,10 @@ class Context {
   // Broadcasts held by the driver and the fetches it served (counted per executor).
   BroadcastManager::Stats broadcast_stats() const { return broadcasts_->stats(); }
 
+  // Executor processes registered now (local mode: 1). A cluster job that must not start
+  // before its executors are up (a measurement, a test) can poll it.
+  int num_executors() const;
+
   int default_parallelism() const { return default_parallelism_; }
   const std::string& app_id() const { return app_id_; }
   const std::string& app_name() const { return app_name_; }

@@ -35,6 +35,10 @@ Table RandomTable(std::mt19937_64& rng, int keys) {
   return t;
 }
 
+// Handles are captured by value in shipped lambdas, which are copied byte for byte.
+static_assert(std::is_trivially_copyable_v<Broadcast<Table>>);
+static_assert(std::is_trivially_copyable_v<Accumulator<double>>);
+
 TEST(BroadcastTest, JoinWithABroadcastTableMatchesTheReference) {
   std::mt19937_64 rng(3);
   auto ctx = MakeContext(4);

@@ -158,9 +158,10 @@ TEST_F(ClusterSharedVariablesTest, AccumulatorsAreExactWhenAnExecutorIsKilledMid
 }
 
 TEST_F(ClusterSharedVariablesTest, BroadcastIsFetchedOncePerExecutorAndDestroyFailsLaterUse) {
-  // 8 MB table, 2 executors of 2 cores, 40 tasks per join, two joins.
+  // 8 MB table, 2 executors of 2 cores (both up before the first join), 40 tasks per
+  // join, two joins.
   CommandResult r =
-      cluster_->Submit("--executor-cores 2 --executor-memory 1g", Job() + " broadcast 8 40");
+      cluster_->Submit("--executor-cores 2 --executor-memory 1g", Job() + " broadcast 8 40 2");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const std::string& out = r.output;
   PrintJobLines(out);
