@@ -52,6 +52,12 @@ const ConfEntry<std::string> kDriverHost{
 const ConfEntry<bool> kShowConsoleProgress{
     "centella.ui.showConsoleProgress", true,
     "Draw the progress of running stages on stderr when stderr is a terminal."};
+const ConfEntry<ByteSize> kBroadcastBlockSize{
+    "centella.broadcast.blockSize", ByteSize{1 << 20},
+    "Size of the checksummed pieces in which executors fetch a broadcast value (at most 3m, "
+    "below gRPC's 4 MiB message limit)."};
+// One piece travels as one gRPC message; 4 MiB is gRPC's default receive limit.
+constexpr int64_t kMaxBroadcastBlockSize = 3 << 20;
 const ConfEntry<int64_t> kMaxTaskFailures{
     "centella.task.maxFailures", 0,
     "Failures of one task before its job is aborted; 0 means 1 in local mode (as Spark's "
@@ -105,6 +111,16 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
   ASSIGN_OR_RETURN(int64_t max_failures, ctx->conf_.Get(kMaxTaskFailures));
   if (max_failures <= 0) max_failures = master.kind == MasterUrl::Kind::kLocal ? 1 : 4;
 
+  ASSIGN_OR_RETURN(ByteSize block_size, ctx->conf_.Get(kBroadcastBlockSize));
+  if (block_size.bytes <= 0 || block_size.bytes > kMaxBroadcastBlockSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(kBroadcastBlockSize.key), " must be between 1 byte and 3m"));
+  }
+  ctx->accumulators_ = std::make_unique<AccumulatorRegistry>();
+  // Local-mode tasks read the driver's objects; only a cluster needs serialized values.
+  ctx->broadcasts_ = std::make_unique<BroadcastManager>(
+      /*serialize=*/master.kind != MasterUrl::Kind::kLocal, block_size.bytes);
+
   ASSIGN_OR_RETURN(std::string base, ctx->conf_.Get(kLocalDir));
   if (base.empty()) {
     const char* tmp = std::getenv("TMPDIR");
@@ -128,7 +144,8 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
           absl::StrCat("cannot create ", spill_dir, ": ", ec.message()));
     }
     ctx->backend_ = std::make_unique<LocalBackend>(
-        master.threads, absl::StrCat(ctx->local_dir_, "/shuffle"), codec, budget, spill_dir);
+        master.threads, absl::StrCat(ctx->local_dir_, "/shuffle"), codec, budget, spill_dir,
+        ctx->broadcasts_.get());
   } else {
     ASSIGN_OR_RETURN(std::string secret_file, ctx->conf_.Get(kSecretFile));
     ASSIGN_OR_RETURN(bool insecure, ctx->conf_.Get(kInsecure));
@@ -147,7 +164,8 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
       const char* host = std::getenv("CENTELLA_HOST");
       cluster.advertise_host = host != nullptr && *host != '\0' ? host : LocalHostName();
     }
-    ASSIGN_OR_RETURN(auto backend, ClusterBackend::Start(std::move(cluster), ctx->secret_.get()));
+    ASSIGN_OR_RETURN(auto backend, ClusterBackend::Start(std::move(cluster), ctx->secret_.get(),
+                                                         ctx->broadcasts_.get()));
     ctx->app_id_ = backend->app_id();
     ctx->backend_ = std::move(backend);
   }
@@ -158,7 +176,7 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
   ctx->scheduler_ = std::make_unique<DagScheduler>(
       ctx->backend_.get(),
       DagSchedulerOptions{ctx->app_id_, static_cast<int>(max_failures), /*max_stage_attempts=*/4,
-                          ctx->listeners_.get()});
+                          ctx->listeners_.get(), ctx->accumulators_.get()});
   if (master.kind == MasterUrl::Kind::kLocal) {
     Log()->info("Started {} ({}) on {} with {} task threads", ctx->app_name_, ctx->app_id_,
                 master.text, master.threads);
@@ -184,6 +202,14 @@ void Context::InitNode(NodeBase& node, int num_partitions,
                        std::vector<std::shared_ptr<NodeBase>> parents) {
   node.set_identity(next_rdd_id_++, num_partitions);
   node.set_parents(std::move(parents));
+}
+
+int Context::num_executors() const { return static_cast<int>(backend_->Executors().size()); }
+
+absl::Status Context::DestroyBroadcast(int64_t id) {
+  RETURN_IF_ERROR(broadcasts_->Destroy(id));
+  backend_->RemoveBroadcast(id);
+  return absl::OkStatus();
 }
 
 Rdd<std::string, Pipeline<std::string>> Context::text_file(const std::string& path,

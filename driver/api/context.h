@@ -21,6 +21,7 @@
 #define CENTELLA_DRIVER_API_CONTEXT_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -28,8 +29,10 @@
 
 #include "absl/status/statusor.h"
 #include "common/config/conf.h"
+#include "driver/accumulator/accumulator_registry.h"
 #include "driver/api/master_url.h"
 #include "driver/api/pipeline.h"
+#include "driver/broadcast/broadcast_manager.h"
 #include "executor/task/node.h"
 #include "executor/task/stage_runner.h"
 
@@ -37,6 +40,10 @@ namespace centella {
 
 template <class T, class Pipe>
 class Rdd;
+template <class T, class Merge = std::plus<T>>
+class Accumulator;
+template <class T>
+class Broadcast;
 
 class ConsoleProgressBar;
 class DagScheduler;
@@ -86,6 +93,24 @@ class Context {
   // small files: a file is held in memory whole.
   Rdd<std::pair<std::string, std::string>, Pipeline<std::pair<std::string, std::string>>>
   whole_text_files(const std::string& path, int min_partitions = 0);
+  // ---- shared variables (driver/api/accumulator.h, driver/api/broadcast.h) ----
+
+  // A new accumulator starting at `zero`. `merge` combines values (void(T&, const T&) or
+  // T(T, T); associative, commutative, trivially copyable); `name` is for logs.
+  template <class T, class Merge = std::plus<T>>
+  Accumulator<T, Merge> accumulator(T zero, std::string name = "", Merge merge = Merge());
+
+  // Ships `value` to each executor process once (see Broadcast). On a cluster the value
+  // is serialized here, once; in local mode tasks read this very object.
+  template <class T>
+  Broadcast<T> broadcast(T value);
+
+  // Broadcasts held by the driver and the fetches it served (counted per executor).
+  BroadcastManager::Stats broadcast_stats() const { return broadcasts_->stats(); }
+
+  // Executor processes registered now (local mode: 1). A cluster job that must not start
+  // before its executors are up (a measurement, a test) can poll it.
+  int num_executors() const;
 
   int default_parallelism() const { return default_parallelism_; }
   const std::string& app_id() const { return app_id_; }
@@ -94,6 +119,10 @@ class Context {
   const MasterUrl& master() const { return master_; }
 
   // ---- for the RDD implementation ----
+  AccumulatorRegistry& accumulators() { return *accumulators_; }
+  BroadcastManager& broadcasts() { return *broadcasts_; }
+  // Broadcast::destroy(): frees the value here and tells the executors to drop theirs.
+  absl::Status DestroyBroadcast(int64_t id);
   // Gives `node` a fresh RDD id, its partition count and narrow parents.
   void InitNode(NodeBase& node, int num_partitions,
                 std::vector<std::shared_ptr<NodeBase>> parents = {});
@@ -121,6 +150,9 @@ class Context {
   std::string local_dir_;
   std::atomic<int> next_rdd_id_{0};
   std::atomic<int> next_shuffle_id_{0};
+  // Shared variables: used by the backend and the scheduler, so they outlive both.
+  std::unique_ptr<AccumulatorRegistry> accumulators_;
+  std::unique_ptr<BroadcastManager> broadcasts_;
   std::unique_ptr<SharedSecret> secret_;  // cluster mode: outlives the backend
   // Drawn on stderr when it is a terminal (centella.ui.showConsoleProgress); else null.
   std::unique_ptr<ConsoleProgressBar> progress_bar_;

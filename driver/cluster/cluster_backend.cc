@@ -52,16 +52,31 @@ class ClusterBackend::Service final : public v1::Driver::Service {
     return grpc::Status::OK;
   }
 
+  grpc::Status FetchBroadcast(grpc::ServerContext* ctx, const v1::FetchBroadcastRequest* req,
+                              grpc::ServerWriter<v1::BroadcastPiece>* writer) override {
+    if (grpc::Status s = backend_->secret_->Check(*ctx); !s.ok()) return s;
+    if (req->app_id() != backend_->app_id_) {
+      return grpc::Status(
+          grpc::StatusCode::FAILED_PRECONDITION,
+          absl::StrCat("this driver runs ", backend_->app_id_, ", not ", req->app_id()));
+    }
+    return ToGrpcStatus(backend_->broadcasts_->Serve(
+        req->broadcast_id(), req->executor_id(),
+        [writer](const v1::BroadcastPiece& piece) { return writer->Write(piece); }));
+  }
+
  private:
   ClusterBackend* backend_;
 };
 
-ClusterBackend::ClusterBackend(ClusterBackendOptions options, const SharedSecret* secret)
-    : options_(std::move(options)), secret_(secret) {}
+ClusterBackend::ClusterBackend(ClusterBackendOptions options, const SharedSecret* secret,
+                               BroadcastManager* broadcasts)
+    : options_(std::move(options)), secret_(secret), broadcasts_(broadcasts) {}
 
 absl::StatusOr<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(
-    ClusterBackendOptions options, const SharedSecret* secret) {
-  std::unique_ptr<ClusterBackend> backend(new ClusterBackend(std::move(options), secret));
+    ClusterBackendOptions options, const SharedSecret* secret, BroadcastManager* broadcasts) {
+  std::unique_ptr<ClusterBackend> backend(
+      new ClusterBackend(std::move(options), secret, broadcasts));
   const ClusterBackendOptions& o = backend->options_;
   backend->service_ = std::make_unique<Service>(backend.get());
   RpcServerOptions server_options;
@@ -273,6 +288,16 @@ void ClusterBackend::RemoveStage(int stage_id) {
     for (auto& [id, ex] : executors_) connections.push_back(ex.connection);
   }
   for (auto& c : connections) c->RemoveStage(stage_id);
+}
+
+void ClusterBackend::RemoveBroadcast(int64_t broadcast_id) {
+  std::vector<std::shared_ptr<ExecutorConnection>> connections;
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto& [id, ex] : executors_) connections.push_back(ex.connection);
+  }
+  // Executors that register later never had it; if one asks, the driver refuses by id.
+  for (auto& c : connections) c->RemoveBroadcasts({broadcast_id});
 }
 
 void ClusterBackend::OnTaskUpdate(const std::string& executor_id, v1::TaskResult result) {

@@ -14,8 +14,8 @@
 #include <atomic>
 #include <map>
 #include <memory>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -28,6 +28,7 @@
 #include "common/config/conf.h"
 #include "common/rpc/rpc_server.h"
 #include "driver.grpc.pb.h"
+#include "driver/broadcast/broadcast_manager.h"
 #include "driver/cluster/allocation_policy.h"
 #include "driver/cluster/executor_connection.h"
 #include "driver/cluster/manager_session.h"
@@ -50,9 +51,11 @@ struct ClusterBackendOptions {
 class ClusterBackend : public ExecutorBackend {
  public:
   // Starts the Driver service, uploads the binary and registers the application.
-  // `secret` must outlive the backend.
+  // `secret` and `broadcasts` (the values served by Driver.FetchBroadcast) must outlive
+  // the backend.
   static absl::StatusOr<std::unique_ptr<ClusterBackend>> Start(ClusterBackendOptions options,
-                                                               const SharedSecret* secret);
+                                                               const SharedSecret* secret,
+                                                               BroadcastManager* broadcasts);
   ~ClusterBackend() override;
 
   void SetResultCallback(ResultCallback callback) override;
@@ -62,6 +65,7 @@ class ClusterBackend : public ExecutorBackend {
   void LaunchTasks(const std::string& executor_id, std::shared_ptr<const v1::StagePlan> plan,
                    std::vector<v1::TaskDescriptor> tasks) override;
   void RemoveStage(int stage_id) override;
+  void RemoveBroadcast(int64_t broadcast_id) override;
   void ReportWaitingTasks(int waiting) override { waiting_tasks_ = waiting; }
 
   // Stops every executor and unregisters the application. Idempotent.
@@ -81,7 +85,8 @@ class ClusterBackend : public ExecutorBackend {
     absl::flat_hash_map<std::string, v1::TaskDescriptor> running;  // task id -> task
   };
 
-  ClusterBackend(ClusterBackendOptions options, const SharedSecret* secret);
+  ClusterBackend(ClusterBackendOptions options, const SharedSecret* secret,
+                 BroadcastManager* broadcasts);
   grpc::Status OnRegisterExecutor(const v1::RegisterExecutorRequest& request);
   // Records a heartbeat; false for an executor this driver does not know.
   bool Heartbeat(const std::string& executor_id);
@@ -95,6 +100,7 @@ class ClusterBackend : public ExecutorBackend {
 
   const ClusterBackendOptions options_;
   const SharedSecret* secret_;
+  BroadcastManager* broadcasts_;
   std::string app_id_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<RpcServer> server_;

@@ -89,6 +89,13 @@ void ExecutorConnection::RemoveStage(int stage_id) {
   Send(msg);
 }
 
+void ExecutorConnection::RemoveBroadcasts(const std::vector<int64_t>& broadcast_ids) {
+  absl::MutexLock lock(&mu_);
+  v1::DriverMessage msg;
+  for (int64_t id : broadcast_ids) msg.mutable_remove_broadcasts()->add_broadcast_ids(id);
+  Send(msg);
+}
+
 absl::StatusOr<std::string> ExecutorConnection::FetchResult(const std::string& block_id) {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(5));

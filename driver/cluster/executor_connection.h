@@ -41,6 +41,8 @@ class ExecutorConnection {
   bool Launch(const std::shared_ptr<const v1::StagePlan>& plan,
               const std::vector<v1::TaskDescriptor>& tasks);
   void RemoveStage(int stage_id);
+  // Tells the executor to drop destroyed broadcasts.
+  void RemoveBroadcasts(const std::vector<int64_t>& broadcast_ids);
   // Fetches (and frees on the executor) a result stored as a block.
   absl::StatusOr<std::string> FetchResult(const std::string& block_id);
   // Asks the executor to exit and closes the stream.

@@ -227,6 +227,13 @@ void DagScheduler::HandleTaskResult(v1::TaskResult result) {
   switch (verdict) {
     case TaskScheduler::Verdict::kFinished: {
       if (stage->is_map()) {
+        // Only the first success of a partition in the current attempt counts: a retry
+        // of an attempt that already succeeded, or a straggler of an older attempt, does
+        // not (its output, if registered, replaces an equal one).
+        if (result.stage_attempt() == stage->attempt &&
+            stage->pending.contains(result.partition())) {
+          MergeAccumulators(*stage, result);
+        }
         map_outputs_.RegisterMapOutput(result.map_status());
       } else {
         auto jit = jobs_.find(stage->job_id);
@@ -234,6 +241,8 @@ void DagScheduler::HandleTaskResult(v1::TaskResult result) {
         Job& job = *jit->second;
         auto slot = job.slot_of_partition.find(result.partition());
         if (slot != job.slot_of_partition.end() && !job.results[slot->second]) {
+          // The result the job keeps is the one whose accumulator updates count.
+          MergeAccumulators(*stage, result);
           job.results[slot->second] = std::move(*result.mutable_value());
           --job.remaining;
         }
@@ -263,6 +272,14 @@ void DagScheduler::HandleTaskResult(v1::TaskResult result) {
       return;
     case TaskScheduler::Verdict::kIgnored:
       return;
+  }
+}
+
+void DagScheduler::MergeAccumulators(const Stage& stage, const v1::TaskResult& result) {
+  if (options_.accumulators == nullptr || result.accumulator_updates().empty()) return;
+  absl::Status s = options_.accumulators->MergeUpdates(result.accumulator_updates());
+  if (!s.ok()) {
+    Log()->error("Task {} of stage {}: {}", result.task_id(), stage.id, std::string(s.message()));
   }
 }
 

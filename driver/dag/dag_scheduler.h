@@ -17,6 +17,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "common/event_loop/event_loop.h"
+#include "driver/accumulator/accumulator_registry.h"
 #include "driver/dag/scheduler_listener.h"
 #include "driver/dag/stage.h"
 #include "driver/scheduler/executor_backend.h"
@@ -33,6 +34,11 @@ struct DagSchedulerOptions {
   int max_stage_attempts = 4;
   // Optional observer; must outlive the scheduler.
   SchedulerListener* listener = nullptr;
+  // Where counted tasks' accumulator updates are merged (null: they are dropped); must
+  // outlive the scheduler. A task counts when it succeeded and is the first to complete
+  // its partition: in a result stage the result the job keeps, in a map stage the first
+  // success in the stage's current attempt.
+  AccumulatorRegistry* accumulators = nullptr;
 };
 
 class DagScheduler {
@@ -69,6 +75,8 @@ class DagScheduler {
   void HandleJobSubmitted(std::unique_ptr<Job> job, std::shared_ptr<NodeBase> root,
                           std::shared_ptr<StageRunner> runner);
   void HandleTaskResult(v1::TaskResult result);
+  // Merges the accumulator updates of a task that counts (see DagSchedulerOptions).
+  void MergeAccumulators(const Stage& stage, const v1::TaskResult& result);
 
   Stage* GetOrCreateMapStage(const std::shared_ptr<ShuffleDependency>& dep);
   std::vector<Stage*> ParentStages(const NodeBase& root);

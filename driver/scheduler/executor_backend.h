@@ -6,6 +6,7 @@
 #ifndef CENTELLA_DRIVER_SCHEDULER_EXECUTOR_BACKEND_H_
 #define CENTELLA_DRIVER_SCHEDULER_EXECUTOR_BACKEND_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -46,6 +47,9 @@ class ExecutorBackend {
                            std::vector<v1::TaskDescriptor> tasks) = 0;
   // The stage's tasks are all done: executors may drop its rebuilt plan.
   virtual void RemoveStage(int stage_id) = 0;
+  // The broadcast was destroyed on the driver: executors drop their copies. Optional: a
+  // backend whose tasks read the driver's own objects (local mode) has nothing to drop.
+  virtual void RemoveBroadcast(int64_t broadcast_id) {}
   // How many tasks wait for a free slot (reported by the task scheduler after every
   // change), for dynamic allocation. Thread-safe; cheap.
   virtual void ReportWaitingTasks(int waiting) {}

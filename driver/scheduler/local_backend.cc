@@ -3,12 +3,13 @@
 namespace centella {
 
 LocalBackend::LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec,
-                           int64_t memory_budget, std::string spill_dir)
+                           int64_t memory_budget, std::string spill_dir,
+                           BroadcastSource* broadcasts)
     : num_threads_(num_threads),
       memory_(memory_budget),
       store_(std::move(shuffle_dir), codec),
       fetcher_(&store_),
-      runner_(&store_, &fetcher_, kExecutorId, "localhost", ""),
+      runner_(&store_, &fetcher_, broadcasts, kExecutorId, "localhost", ""),
       pool_(std::make_unique<ThreadPool>(num_threads, "task")) {
   runner_.SetMemory(&memory_, std::move(spill_dir));
 }

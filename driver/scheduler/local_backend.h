@@ -15,6 +15,7 @@
 #include "executor/shuffle/local_shuffle_fetcher.h"
 #include "executor/memory/memory_manager.h"
 #include "executor/shuffle/shuffle_store.h"
+#include "executor/task/broadcast_source.h"
 #include "executor/task/stage_instance.h"
 #include "executor/task/task_runner.h"
 
@@ -25,9 +26,10 @@ class LocalBackend : public ExecutorBackend {
   static constexpr char kExecutorId[] = "driver";
 
   // `shuffle_dir` must exist and outlive the backend; tasks share `memory_budget` bytes
-  // and spill into `spill_dir` (which must exist).
+  // and spill into `spill_dir` (which must exist). Tasks read broadcast values from
+  // `broadcasts` (the driver's own objects), which must outlive the backend.
   LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec,
-               int64_t memory_budget, std::string spill_dir);
+               int64_t memory_budget, std::string spill_dir, BroadcastSource* broadcasts);
   ~LocalBackend() override;
 
   void SetResultCallback(ResultCallback callback) override { callback_ = std::move(callback); }

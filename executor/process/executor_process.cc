@@ -16,6 +16,8 @@
 #include "common/status/grpc_status.h"
 #include "common/thread_pool/thread_pool.h"
 #include "driver.grpc.pb.h"
+#include "executor/broadcast/broadcast_cache.h"
+#include "executor/broadcast/grpc_broadcast_fetcher.h"
 #include "executor/memory/memory_budget.h"
 #include "executor/process/executor_service.h"
 #include "executor/shuffle/remote_shuffle_fetcher.h"
@@ -70,9 +72,13 @@ absl::Status RunExecutorProcess(const ExecutorProcessOptions& o) {
   absl::StatusOr<BlockCodec> codec = ParseBlockCodec(*codec_name);
   if (!codec.ok()) return codec.status();
 
+  // The channel connects lazily; registration below is the first call on it.
+  auto driver = v1::Driver::NewStub(secret->Connect(o.driver_address));
   ShuffleStore store(o.shuffle_dir, *codec);
   RemoteShuffleFetcher fetcher(o.app_id, o.executor_id, o.daemon_address, &store, &*secret);
-  TaskRunner runner(&store, &fetcher, o.executor_id, o.host, o.daemon_address);
+  GrpcBroadcastFetcher broadcast_fetcher(driver.get(), o.app_id, o.executor_id);
+  BroadcastCache broadcasts(&broadcast_fetcher);
+  TaskRunner runner(&store, &fetcher, &broadcasts, o.executor_id, o.host, o.daemon_address);
   absl::StatusOr<int64_t> budget = MemoryBudgetFromConf(o.conf, o.memory_bytes);
   if (!budget.ok()) return budget.status();
   MemoryManager memory(*budget);
@@ -84,7 +90,7 @@ absl::Status RunExecutorProcess(const ExecutorProcessOptions& o) {
   if (ec) return absl::InternalError(absl::StrCat("cannot create ", spill_dir, ": ", ec.message()));
   runner.SetMemory(&memory, spill_dir);
   ThreadPool pool(o.cores, "task");
-  ExecutorService service(o.app_id, o.executor_id, o.cores, &*secret, &runner, &pool);
+  ExecutorService service(o.app_id, o.executor_id, o.cores, &*secret, &runner, &pool, &broadcasts);
   absl::StatusOr<int64_t> max_inline = o.conf.GetBytes("centella.task.maxInlineResultBytes", 1 << 20);
   if (!max_inline.ok()) return max_inline.status();
   service.set_max_inline_result_bytes(*max_inline);
@@ -95,7 +101,6 @@ absl::Status RunExecutorProcess(const ExecutorProcessOptions& o) {
   absl::StatusOr<std::unique_ptr<RpcServer>> server = RpcServer::Start(server_options, {&service});
   if (!server.ok()) return server.status();
 
-  auto driver = v1::Driver::NewStub(secret->Connect(o.driver_address));
   absl::StatusOr<v1::RegisterExecutorResponse> reg = Register(*driver, o, (*server)->address());
   if (!reg.ok()) return reg.status();
   Log()->info("executor {} of {} registered with driver {}", o.executor_id, o.app_id,

@@ -86,13 +86,14 @@ class ExecutorService::ResultWriter {
 
 ExecutorService::ExecutorService(std::string app_id, std::string executor_id, int cores,
                                  const SharedSecret* secret, const TaskRunner* runner,
-                                 ThreadPool* pool)
+                                 ThreadPool* pool, BroadcastCache* broadcasts)
     : app_id_(std::move(app_id)),
       executor_id_(std::move(executor_id)),
       cores_(cores),
       secret_(secret),
       runner_(runner),
-      pool_(pool) {}
+      pool_(pool),
+      broadcasts_(broadcasts) {}
 
 grpc::Status ExecutorService::TaskStream(
     grpc::ServerContext* context,
@@ -179,6 +180,9 @@ grpc::Status ExecutorService::TaskStream(
       absl::erase_if(stages_, [stage_id](const auto& kv) { return kv.first.first == stage_id; });
       absl::erase_if(build_errors_,
                      [stage_id](const auto& kv) { return kv.first.first == stage_id; });
+    } else if (msg.has_remove_broadcasts()) {
+      const auto& ids = msg.remove_broadcasts().broadcast_ids();
+      broadcasts_->Remove(std::vector<int64_t>(ids.begin(), ids.end()));
     } else if (msg.has_stop()) {
       Log()->info("driver stopped this executor: {}", msg.stop().reason());
       clean = true;

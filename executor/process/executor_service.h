@@ -17,6 +17,7 @@
 #include "common/auth/shared_secret.h"
 #include "common/thread_pool/thread_pool.h"
 #include "executor.grpc.pb.h"
+#include "executor/broadcast/broadcast_cache.h"
 #include "executor/task/stage_instance.h"
 #include "executor/task/task_runner.h"
 
@@ -24,9 +25,11 @@ namespace centella {
 
 class ExecutorService final : public v1::Executor::Service {
  public:
-  // All pointers must outlive the service.
+  // All pointers must outlive the service. `broadcasts` is told which broadcasts the
+  // driver destroyed.
   ExecutorService(std::string app_id, std::string executor_id, int cores,
-                  const SharedSecret* secret, const TaskRunner* runner, ThreadPool* pool);
+                  const SharedSecret* secret, const TaskRunner* runner, ThreadPool* pool,
+                  BroadcastCache* broadcasts);
 
   grpc::Status TaskStream(
       grpc::ServerContext* context,
@@ -55,6 +58,7 @@ class ExecutorService final : public v1::Executor::Service {
   const SharedSecret* secret_;
   const TaskRunner* runner_;
   ThreadPool* pool_;
+  BroadcastCache* broadcasts_;
 
   absl::Mutex mu_;
   absl::flat_hash_map<std::pair<int, int>, std::shared_ptr<const StageInstance>> stages_

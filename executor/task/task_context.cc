@@ -10,12 +10,40 @@
 #include "executor/shuffle/shuffle_store.h"
 
 namespace centella {
+namespace {
+
+thread_local TaskContext* current_task = nullptr;
+
+}  // namespace
+
+TaskContext* TaskContext::Current() { return current_task; }
+
+TaskContext::ScopedCurrent::ScopedCurrent(TaskContext* ctx) : previous_(current_task) {
+  current_task = ctx;
+}
+
+TaskContext::ScopedCurrent::~ScopedCurrent() { current_task = previous_; }
+
+absl::StatusOr<const void*> TaskContext::Broadcast(const BroadcastRef& ref,
+                                                   BroadcastDecoder decode) {
+  auto it = broadcast_values_.find(ref.id);
+  if (it != broadcast_values_.end()) return it->second.get();
+  if (broadcasts_ == nullptr) {
+    return absl::InternalError(
+        absl::StrCat("task ", task_->task_id(), " has no broadcast source for broadcast ", ref.id));
+  }
+  absl::StatusOr<std::shared_ptr<const void>> value = broadcasts_->Get(ref, decode);
+  if (!value.ok()) return value.status();
+  return broadcast_values_.emplace(ref.id, *std::move(value)).first->second.get();
+}
 
 TaskContext::TaskContext(const v1::TaskDescriptor* task, ShuffleStore* store,
-                         ShuffleFetcher* fetcher, MemoryManager* memory, std::string spill_dir)
+                         ShuffleFetcher* fetcher, BroadcastSource* broadcasts,
+                         MemoryManager* memory, std::string spill_dir)
     : task_(task),
       store_(store),
       fetcher_(fetcher),
+      broadcasts_(broadcasts),
       memory_(memory, task->task_id()),
       spill_dir_(std::move(spill_dir)) {}
 

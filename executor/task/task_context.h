@@ -1,9 +1,13 @@
 // TaskContext: everything one running task may use besides its records — its identity,
 // the shuffle inputs it reads, where it writes map output, its share of the executor's
-// memory, where it spills, and its metrics.
+// memory, where it spills, its metrics, its partial accumulator values and the broadcast
+// values it reads.
 //
 // Owned by the executor for the duration of one task attempt; used only by the thread
-// running that task.
+// running that task. While TaskRunner runs the attempt, Current() returns it on that
+// thread, which is how user functions reach it (Accumulator::add, Broadcast::value)
+// without it being passed through every operator — and how a user function can ask
+// which partition and attempt it runs in (Spark's TaskContext.get()).
 #ifndef CENTELLA_EXECUTOR_TASK_TASK_CONTEXT_H_
 #define CENTELLA_EXECUTOR_TASK_TASK_CONTEXT_H_
 
@@ -13,9 +17,12 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "executor/task/broadcast_source.h"
+#include "executor/task/task_accumulators.h"
 #include "executor/memory/memory_manager.h"
 #include "executor/memory/spill_file.h"
 #include "task.pb.h"
@@ -27,13 +34,34 @@ class ShuffleFetcher;
 
 class TaskContext {
  public:
-  // All pointers must outlive the context. Without a memory manager every memory request
-  // is granted; without a spill directory spills go to the system's temporary directory.
+  // All pointers must outlive the context. `broadcasts` may be null when the task uses
+  // no broadcast variable (a use is then an Internal error). Without a memory manager
+  // every memory request is granted; without a spill directory spills go to the system's
+  // temporary directory.
   TaskContext(const v1::TaskDescriptor* task, ShuffleStore* store, ShuffleFetcher* fetcher,
-              MemoryManager* memory = nullptr, std::string spill_dir = "");
+              BroadcastSource* broadcasts = nullptr, MemoryManager* memory = nullptr,
+              std::string spill_dir = "");
+
+  // The context of the task attempt running on this thread, or null outside a task (on
+  // the driver's own threads, for example).
+  static TaskContext* Current();
+
+  // Makes `ctx` the current task of this thread for the scope's lifetime.
+  class ScopedCurrent {
+   public:
+    explicit ScopedCurrent(TaskContext* ctx);
+    ~ScopedCurrent();
+    ScopedCurrent(const ScopedCurrent&) = delete;
+    ScopedCurrent& operator=(const ScopedCurrent&) = delete;
+
+   private:
+    TaskContext* previous_;
+  };
 
   int stage_id() const { return task_->stage_id(); }
   int partition() const { return task_->partition(); }
+  // 0 for the first attempt of this partition in the application, then 1, 2, ... for
+  // retries and re-runs after an executor loss.
   int attempt() const { return task_->attempt(); }
   const v1::TaskDescriptor& descriptor() const { return *task_; }
 
@@ -58,16 +86,25 @@ class TaskContext {
   absl::StatusOr<std::unique_ptr<SpillFile>> CreateSpillFile();
   void RecordSpill(int64_t bytes) { metrics_.set_spilled_bytes(metrics_.spilled_bytes() + bytes); }
 
+  // The value of a broadcast variable, from the executor's source on the first use in
+  // this task, then from this context: the value stays alive until the task ends even
+  // if the broadcast is destroyed meanwhile. Errors as BroadcastSource::Get.
+  absl::StatusOr<const void*> Broadcast(const BroadcastRef& ref, BroadcastDecoder decode);
+
+  TaskAccumulators& accumulators() { return accumulators_; }
   v1::TaskMetrics& metrics() { return metrics_; }
 
  private:
   const v1::TaskDescriptor* task_;
   ShuffleStore* store_;
   ShuffleFetcher* fetcher_;
+  BroadcastSource* broadcasts_;
   TaskMemory memory_;
   std::string spill_dir_;
   int spill_files_ = 0;
   v1::TaskMetrics metrics_;
+  TaskAccumulators accumulators_;
+  absl::flat_hash_map<int64_t, std::shared_ptr<const void>> broadcast_values_;
 };
 
 }  // namespace centella

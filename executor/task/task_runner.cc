@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "executor/shuffle/fetch_failure.h"
+#include "executor/task/status_exception.h"
 
 namespace centella {
 
@@ -22,10 +23,11 @@ v1::TaskResult UnfinishedTaskResult(const v1::TaskDescriptor& task, v1::TaskStat
   return r;
 }
 
-TaskRunner::TaskRunner(ShuffleStore* store, ShuffleFetcher* fetcher, std::string executor_id,
-                       std::string host, std::string shuffle_address)
+TaskRunner::TaskRunner(ShuffleStore* store, ShuffleFetcher* fetcher, BroadcastSource* broadcasts,
+                       std::string executor_id, std::string host, std::string shuffle_address)
     : store_(store),
       fetcher_(fetcher),
+      broadcasts_(broadcasts),
       executor_id_(std::move(executor_id)),
       host_(std::move(host)),
       shuffle_address_(std::move(shuffle_address)) {}
@@ -38,11 +40,15 @@ v1::TaskResult TaskRunner::Run(const StageInstance& stage, const v1::TaskDescrip
   result.set_partition(task.partition());
   result.set_attempt(task.attempt());
 
-  TaskContext ctx(&task, store_, fetcher_, memory_, spill_dir_);
+  TaskContext ctx(&task, store_, fetcher_, broadcasts_, memory_, spill_dir_);
   absl::Time start = absl::Now();
   absl::StatusOr<TaskOutcome> outcome;
   try {
+    TaskContext::ScopedCurrent current(&ctx);
     outcome = stage.runner->Run(ctx, stage.root());
+  } catch (const StatusException& e) {
+    // Centella's own accessors (a destroyed broadcast, ...): the status says it all.
+    outcome = e.status();
   } catch (const std::exception& e) {
     outcome = absl::InternalError(absl::StrCat("user code threw: ", e.what()));
   } catch (...) {
@@ -51,6 +57,7 @@ v1::TaskResult TaskRunner::Run(const StageInstance& stage, const v1::TaskDescrip
   ctx.metrics().set_run_time_micros(absl::ToInt64Microseconds(absl::Now() - start));
   ctx.metrics().set_peak_memory_bytes(ctx.memory().peak());
   *result.mutable_metrics() = ctx.metrics();
+  ctx.accumulators().AppendUpdates(result.mutable_accumulator_updates());
 
   if (!outcome.ok()) {
     const absl::Status& s = outcome.status();

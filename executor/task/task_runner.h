@@ -2,7 +2,8 @@
 //
 // Failures never escape as exceptions or crashes of the executor: a user function that
 // throws, an unreadable input, a failed shuffle fetch — each becomes a TaskResult with
-// the state and the task's own error message.
+// the state and the task's own error message. Whatever the outcome, the result carries
+// the attempt's partial accumulator values; the driver decides whether they count.
 #ifndef CENTELLA_EXECUTOR_TASK_TASK_RUNNER_H_
 #define CENTELLA_EXECUTOR_TASK_TASK_RUNNER_H_
 
@@ -11,6 +12,7 @@
 #include "executor/memory/memory_manager.h"
 #include "executor/shuffle/shuffle_fetcher.h"
 #include "executor/shuffle/shuffle_store.h"
+#include "executor/task/broadcast_source.h"
 #include "executor/task/stage_instance.h"
 #include "task.pb.h"
 
@@ -23,10 +25,10 @@ v1::TaskResult UnfinishedTaskResult(const v1::TaskDescriptor& task, v1::TaskStat
 
 class TaskRunner {
  public:
-  // `store` and `fetcher` must outlive the runner. `executor_id`/`address` are recorded
-  // in the map statuses so reducers know where to fetch from.
-  TaskRunner(ShuffleStore* store, ShuffleFetcher* fetcher, std::string executor_id,
-             std::string host, std::string shuffle_address);
+  // `store`, `fetcher` and `broadcasts` must outlive the runner. `executor_id`/`address`
+  // are recorded in the map statuses so reducers know where to fetch from.
+  TaskRunner(ShuffleStore* store, ShuffleFetcher* fetcher, BroadcastSource* broadcasts,
+             std::string executor_id, std::string host, std::string shuffle_address);
 
   // Tasks then draw their memory from `memory` (which must outlive the runner) and spill
   // into `spill_dir` (which must exist). Call before the first Run.
@@ -41,6 +43,7 @@ class TaskRunner {
  private:
   ShuffleStore* store_;
   ShuffleFetcher* fetcher_;
+  BroadcastSource* broadcasts_;
   std::string executor_id_;
   std::string host_;
   std::string shuffle_address_;
