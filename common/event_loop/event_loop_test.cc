@@ -35,5 +35,33 @@ TEST(EventLoopTest, DestructorDrainsQueuedWork) {
   EXPECT_EQ(ran, 10);
 }
 
+TEST(EventLoopTest, TimersRunAfterTheirDelayInDeadlineOrder) {
+  std::vector<int> seen;
+  absl::Notification done;
+  EventLoop loop("timers");
+  const absl::Time start = absl::Now();
+  absl::Time ran_at;
+  // Posted in reverse: the later timer first, so the loop must move its deadline earlier.
+  ASSERT_TRUE(loop.PostAfter(absl::Milliseconds(200), [&] {
+    seen.push_back(2);
+    ran_at = absl::Now();
+    done.Notify();
+  }));
+  ASSERT_TRUE(loop.PostAfter(absl::Milliseconds(50), [&] { seen.push_back(1); }));
+  ASSERT_TRUE(loop.Post([&] { seen.push_back(0); }));  // plain work does not wait
+  done.WaitForNotification();
+  EXPECT_EQ(seen, (std::vector<int>{0, 1, 2}));
+  EXPECT_GE(ran_at - start, absl::Milliseconds(200));
+}
+
+TEST(EventLoopTest, PendingTimersAreDroppedAtStop) {
+  int ran = 0;
+  {
+    EventLoop loop("stop");
+    loop.PostAfter(absl::Hours(1), [&ran] { ++ran; });
+  }
+  EXPECT_EQ(ran, 0);
+}
+
 }  // namespace
 }  // namespace centella

@@ -49,6 +49,9 @@ const ConfEntry<bool> kInsecure{
     "centella.insecure", false, "Talk to the cluster without a shared secret."};
 const ConfEntry<std::string> kDriverHost{
     "centella.driver.host", "", "Host name executors use to reach the driver."};
+const ConfEntry<absl::Duration> kLocalityWait{
+    "centella.locality.wait", absl::Seconds(3),
+    "How long a task reading a cached partition waits for the executor holding it."};
 const ConfEntry<bool> kShowConsoleProgress{
     "centella.ui.showConsoleProgress", true,
     "Draw the progress of running stages on stderr when stderr is a terminal."};
@@ -135,7 +138,7 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
   ctx->local_dir_ = templ;
 
   if (master.kind == MasterUrl::Kind::kLocal) {
-    ASSIGN_OR_RETURN(int64_t budget, MemoryBudgetFromConf(ctx->conf_));
+    ASSIGN_OR_RETURN(MemoryBudgets budgets, MemoryBudgetFromConf(ctx->conf_));
     const std::string spill_dir = absl::StrCat(ctx->local_dir_, "/spill");
     std::error_code ec;
     std::filesystem::create_directories(spill_dir, ec);
@@ -144,8 +147,8 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
           absl::StrCat("cannot create ", spill_dir, ": ", ec.message()));
     }
     ctx->backend_ = std::make_unique<LocalBackend>(
-        master.threads, absl::StrCat(ctx->local_dir_, "/shuffle"), codec, budget, spill_dir,
-        ctx->broadcasts_.get());
+        master.threads, absl::StrCat(ctx->local_dir_, "/shuffle"), codec, budgets, spill_dir,
+        absl::StrCat(ctx->local_dir_, "/blocks"), ctx->broadcasts_.get());
   } else {
     ASSIGN_OR_RETURN(std::string secret_file, ctx->conf_.Get(kSecretFile));
     ASSIGN_OR_RETURN(bool insecure, ctx->conf_.Get(kInsecure));
@@ -173,10 +176,11 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
   if (show_progress) ctx->progress_bar_ = ConsoleProgressBar::ForTerminal(STDERR_FILENO);
   ctx->listeners_ = std::make_unique<FanOutListener>(
       std::vector<SchedulerListener*>{ctx->progress_bar_.get(), options.listener});
+  ASSIGN_OR_RETURN(absl::Duration locality_wait, ctx->conf_.Get(kLocalityWait));
   ctx->scheduler_ = std::make_unique<DagScheduler>(
       ctx->backend_.get(),
       DagSchedulerOptions{ctx->app_id_, static_cast<int>(max_failures), /*max_stage_attempts=*/4,
-                          ctx->listeners_.get(), ctx->accumulators_.get()});
+                          ctx->listeners_.get(), ctx->accumulators_.get(), locality_wait});
   if (master.kind == MasterUrl::Kind::kLocal) {
     Log()->info("Started {} ({}) on {} with {} task threads", ctx->app_name_, ctx->app_id_,
                 master.text, master.threads);
@@ -205,6 +209,11 @@ void Context::InitNode(NodeBase& node, int num_partitions,
 }
 
 int Context::num_executors() const { return static_cast<int>(backend_->Executors().size()); }
+
+void Context::Unpersist(int rdd_id) {
+  scheduler_->ForgetCachedRdd(rdd_id);
+  backend_->RemoveCachedRdd(rdd_id);
+}
 
 absl::Status Context::DestroyBroadcast(int64_t id) {
   RETURN_IF_ERROR(broadcasts_->Destroy(id));

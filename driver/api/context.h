@@ -127,6 +127,8 @@ class Context {
   void InitNode(NodeBase& node, int num_partitions,
                 std::vector<std::shared_ptr<NodeBase>> parents = {});
   int NewShuffleId() { return next_shuffle_id_++; }
+  // Drops a persisted RDD's cached partitions everywhere (Rdd::unpersist).
+  void Unpersist(int rdd_id);
   absl::StatusOr<std::vector<std::string>> RunJob(std::shared_ptr<NodeBase> root,
                                                   std::shared_ptr<StageRunner> runner,
                                                   std::vector<int> partitions,

@@ -36,6 +36,7 @@
 #include "driver/dag/lineage_status.h"
 #include "driver/rdd/actions.h"
 #include "driver/rdd/aggregation.h"
+#include "driver/rdd/cached_node.h"
 #include "driver/rdd/cartesian_node.h"
 #include "driver/rdd/coalesced_node.h"
 #include "driver/rdd/map_partitions_node.h"
@@ -301,6 +302,30 @@ class Rdd {
     auto out = map_partitions_with_index(ZipWithIndexFn<T>{std::move(offsets)});
     if (!status.ok()) out.set_build_status(std::move(status));
     return out;
+  }
+
+  // ---- caching ----
+
+  // Keeps the partitions of this RDD on the executors that compute them, so that later
+  // jobs read them instead of recomputing their lineage (see StorageLevel). Use the RDD
+  // this returns: it is the persisted one.
+  Rdd<T, Pipeline<T>> persist(StorageLevel level = StorageLevel::kMemoryOnly) const {
+    static_assert(kIsSerializable<T>, CENTELLA_RECORD_MESSAGE);
+    auto node = std::make_shared<CachedNode<T>>(level);
+    ctx_->InitNode(*node, node_->num_partitions(), {AsNode()});
+    return Rdd<T, Pipeline<T>>(ctx_, std::move(node));
+  }
+  Rdd<T, Pipeline<T>> cache() const { return persist(StorageLevel::kMemoryOnly); }
+
+  // Drops the cached partitions of an RDD that persist() returned, on every executor.
+  // FailedPrecondition for any other RDD.
+  absl::Status unpersist() const {
+    if (!Pipe::kIsIdentity || !node_->persisted()) {
+      return absl::FailedPreconditionError(
+          "unpersist() of an RDD that is not persisted: call it on the RDD persist() returned");
+    }
+    ctx_->Unpersist(node_->rdd_id());
+    return absl::OkStatus();
   }
 
   // ---- narrow transformations of pair RDDs (T = std::pair<K, V>) ----

@@ -300,6 +300,15 @@ void ClusterBackend::RemoveBroadcast(int64_t broadcast_id) {
   for (auto& c : connections) c->RemoveBroadcasts({broadcast_id});
 }
 
+void ClusterBackend::RemoveCachedRdd(int rdd_id) {
+  std::vector<std::shared_ptr<ExecutorConnection>> connections;
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto& [id, ex] : executors_) connections.push_back(ex.connection);
+  }
+  for (auto& c : connections) c->RemoveRdd(rdd_id);
+}
+
 void ClusterBackend::OnTaskUpdate(const std::string& executor_id, v1::TaskResult result) {
   if (result.state() == v1::TASK_STATE_RUNNING) return;
   ResultCallback cb;

@@ -66,6 +66,7 @@ class ClusterBackend : public ExecutorBackend {
                    std::vector<v1::TaskDescriptor> tasks) override;
   void RemoveStage(int stage_id) override;
   void RemoveBroadcast(int64_t broadcast_id) override;
+  void RemoveCachedRdd(int rdd_id) override;
   void ReportWaitingTasks(int waiting) override { waiting_tasks_ = waiting; }
 
   // Stops every executor and unregisters the application. Idempotent.

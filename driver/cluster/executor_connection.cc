@@ -96,6 +96,13 @@ void ExecutorConnection::RemoveBroadcasts(const std::vector<int64_t>& broadcast_
   Send(msg);
 }
 
+void ExecutorConnection::RemoveRdd(int rdd_id) {
+  absl::MutexLock lock(&mu_);
+  v1::DriverMessage msg;
+  msg.mutable_remove_rdd()->set_rdd_id(rdd_id);
+  Send(msg);
+}
+
 absl::StatusOr<std::string> ExecutorConnection::FetchResult(const std::string& block_id) {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(5));

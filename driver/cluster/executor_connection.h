@@ -43,6 +43,7 @@ class ExecutorConnection {
   void RemoveStage(int stage_id);
   // Tells the executor to drop destroyed broadcasts.
   void RemoveBroadcasts(const std::vector<int64_t>& broadcast_ids);
+  void RemoveRdd(int rdd_id);
   // Fetches (and frees on the executor) a result stored as a block.
   absl::StatusOr<std::string> FetchResult(const std::string& block_id);
   // Asks the executor to exit and closes the stream.

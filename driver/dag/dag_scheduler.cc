@@ -32,8 +32,17 @@ DagScheduler::DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options
           listener->OnTaskStart(task, executor_id);
         });
   }
+  task_scheduler_.SetLocalityWait(options_.locality_wait, [this](absl::Duration delay) {
+    loop_->PostAfter(delay, [this] { task_scheduler_.Revive(); });
+  });
   backend_->SetExecutorsChangedCallback([this] {
-    loop_->Post([this] { task_scheduler_.Revive(); });
+    loop_->Post([this] {
+      // Cached partitions of executors that are gone are lost with them.
+      absl::flat_hash_set<std::string> alive;
+      for (const ExecutorSlots& ex : backend_->Executors()) alive.insert(ex.executor_id);
+      task_scheduler_.cache_locations().RetainExecutors(alive);
+      task_scheduler_.Revive();
+    });
   });
   backend_->SetApplicationEndedCallback([this](absl::Status reason) {
     loop_->Post([this, reason] {
@@ -194,7 +203,18 @@ void DagScheduler::SubmitMissingTasks(Stage* stage) {
     info.num_tasks = static_cast<int>(tasks.size());
     options_.listener->OnStageSubmitted(info);
   }
-  task_scheduler_.Submit(stage->plan, std::move(tasks));
+  // Persisted RDDs whose partition p this stage's task p reads (same partitioning).
+  std::vector<int> cached_rdds;
+  for (const NodeBase* node : StageNodes(*stage->root)) {
+    if (node->persisted() && node->num_partitions() == stage->num_partitions()) {
+      cached_rdds.push_back(node->rdd_id());
+    }
+  }
+  task_scheduler_.Submit(stage->plan, std::move(tasks), cached_rdds);
+}
+
+void DagScheduler::ForgetCachedRdd(int rdd_id) {
+  loop_->Post([this, rdd_id] { task_scheduler_.cache_locations().RemoveRdd(rdd_id); });
 }
 
 StageInfo DagScheduler::Info(const Stage& stage) const {

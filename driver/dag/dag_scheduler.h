@@ -16,6 +16,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/event_loop/event_loop.h"
 #include "driver/accumulator/accumulator_registry.h"
 #include "driver/dag/scheduler_listener.h"
@@ -39,6 +40,8 @@ struct DagSchedulerOptions {
   // its partition: in a result stage the result the job keeps, in a map stage the first
   // success in the stage's current attempt.
   AccumulatorRegistry* accumulators = nullptr;
+  // How long a task that reads a cached partition waits for the executor holding it.
+  absl::Duration locality_wait = absl::Seconds(3);
 };
 
 class DagScheduler {
@@ -55,6 +58,9 @@ class DagScheduler {
                                                   std::shared_ptr<StageRunner> runner,
                                                   std::vector<int> partitions,
                                                   std::string description);
+
+  // unpersist(): forgets where the RDD's partitions were cached. Thread-safe.
+  void ForgetCachedRdd(int rdd_id);
 
  private:
   struct Job {

@@ -50,6 +50,8 @@ class ExecutorBackend {
   // The broadcast was destroyed on the driver: executors drop their copies. Optional: a
   // backend whose tasks read the driver's own objects (local mode) has nothing to drop.
   virtual void RemoveBroadcast(int64_t broadcast_id) {}
+  // Drops the cached partitions of an unpersisted RDD on every executor.
+  virtual void RemoveCachedRdd(int rdd_id) {}
   // How many tasks wait for a free slot (reported by the task scheduler after every
   // change), for dynamic allocation. Thread-safe; cheap.
   virtual void ReportWaitingTasks(int waiting) {}

@@ -3,15 +3,17 @@
 namespace centella {
 
 LocalBackend::LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec,
-                           int64_t memory_budget, std::string spill_dir,
-                           BroadcastSource* broadcasts)
+                           MemoryBudgets budgets, std::string spill_dir,
+                           std::string block_dir, BroadcastSource* broadcasts)
     : num_threads_(num_threads),
-      memory_(memory_budget),
+      memory_(budgets.execution),
+      blocks_(budgets.storage, std::move(block_dir)),
       store_(std::move(shuffle_dir), codec),
       fetcher_(&store_),
       runner_(&store_, &fetcher_, broadcasts, kExecutorId, "localhost", ""),
       pool_(std::make_unique<ThreadPool>(num_threads, "task")) {
   runner_.SetMemory(&memory_, std::move(spill_dir));
+  runner_.SetBlockManager(&blocks_);
 }
 
 LocalBackend::~LocalBackend() { pool_->Shutdown(); }

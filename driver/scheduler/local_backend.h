@@ -13,8 +13,10 @@
 #include "common/thread_pool/thread_pool.h"
 #include "driver/scheduler/executor_backend.h"
 #include "executor/shuffle/local_shuffle_fetcher.h"
+#include "executor/memory/memory_budget.h"
 #include "executor/memory/memory_manager.h"
 #include "executor/shuffle/shuffle_store.h"
+#include "executor/storage/block_manager.h"
 #include "executor/task/broadcast_source.h"
 #include "executor/task/stage_instance.h"
 #include "executor/task/task_runner.h"
@@ -25,11 +27,14 @@ class LocalBackend : public ExecutorBackend {
  public:
   static constexpr char kExecutorId[] = "driver";
 
-  // `shuffle_dir` must exist and outlive the backend; tasks share `memory_budget` bytes
-  // and spill into `spill_dir` (which must exist). Tasks read broadcast values from
+  // `shuffle_dir` must exist and outlive the backend; tasks share `budgets.execution`
+  // bytes and spill into `spill_dir` (which must exist); cached partitions take up to
+  // `budgets.storage` bytes of memory and go to disk in `block_dir`. Tasks read broadcast
+  // values from
   // `broadcasts` (the driver's own objects), which must outlive the backend.
   LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec,
-               int64_t memory_budget, std::string spill_dir, BroadcastSource* broadcasts);
+               MemoryBudgets budgets, std::string spill_dir, std::string block_dir,
+               BroadcastSource* broadcasts);
   ~LocalBackend() override;
 
   void SetResultCallback(ResultCallback callback) override { callback_ = std::move(callback); }
@@ -37,6 +42,7 @@ class LocalBackend : public ExecutorBackend {
   void LaunchTasks(const std::string& executor_id, std::shared_ptr<const v1::StagePlan> plan,
                    std::vector<v1::TaskDescriptor> tasks) override;
   void RemoveStage(int stage_id) override;
+  void RemoveCachedRdd(int rdd_id) override { blocks_.RemoveRdd(rdd_id); }
 
   // Finishes queued tasks and joins the task threads; later launches are dropped. Call
   // before destroying the scheduler that receives the results.
@@ -48,6 +54,7 @@ class LocalBackend : public ExecutorBackend {
 
   const int num_threads_;
   MemoryManager memory_;
+  BlockManager blocks_;
   ShuffleStore store_;
   LocalShuffleFetcher fetcher_;
   TaskRunner runner_;

@@ -1,5 +1,7 @@
 #include "driver/scheduler/task_scheduler.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace centella {
@@ -8,10 +10,40 @@ TaskScheduler::TaskScheduler(ExecutorBackend* backend, int max_task_failures)
     : backend_(backend), max_task_failures_(max_task_failures) {}
 
 void TaskScheduler::Submit(std::shared_ptr<const v1::StagePlan> plan,
-                           std::vector<v1::TaskDescriptor> tasks) {
+                           std::vector<v1::TaskDescriptor> tasks,
+                           const std::vector<int>& cached_rdds) {
   cancelled_stages_.erase(plan->stage_id());
-  for (v1::TaskDescriptor& t : tasks) queue_.push_back(Pending{plan, std::move(t)});
+  const absl::Time now = absl::Now();
+  for (v1::TaskDescriptor& t : tasks) {
+    Pending p{plan, std::move(t), {}, now};
+    for (int rdd : cached_rdds) {
+      if (const std::vector<std::string>* where = cache_.Get(rdd, p.task.partition())) {
+        p.preferred.insert(p.preferred.end(), where->begin(), where->end());
+      }
+    }
+    queued_with_preference_ += !p.preferred.empty();
+    queue_.push_back(std::move(p));
+  }
   LaunchReady();
+}
+
+int TaskScheduler::NextTaskFor(const std::string& executor,
+                               const absl::flat_hash_set<std::string>& alive,
+                               absl::Time now) const {
+  int anywhere = -1;
+  for (int i = 0; i < static_cast<int>(queue_.size()); ++i) {
+    const std::vector<std::string>& preferred = queue_[i].preferred;
+    if (preferred.empty()) {
+      if (anywhere < 0) anywhere = i;
+      continue;
+    }
+    if (std::find(preferred.begin(), preferred.end(), executor) != preferred.end()) return i;
+    if (anywhere >= 0) continue;
+    const bool holder_alive = std::any_of(preferred.begin(), preferred.end(),
+                                          [&alive](const std::string& e) { return alive.contains(e); });
+    if (!holder_alive || now - queue_[i].queued >= locality_wait_) anywhere = i;
+  }
+  return anywhere;
 }
 
 void TaskScheduler::LaunchReady() {
@@ -27,6 +59,10 @@ void TaskScheduler::LaunchReady() {
   const int fair = static_cast<int>((queue_.size() + running_.size() + total_cores - 1) /
                                     total_cores);
   const int per_core = std::max(1, std::min(SlotsPerCore(), fair));
+  absl::flat_hash_set<std::string> alive;
+  for (const ExecutorSlots& ex : executors) alive.insert(ex.executor_id);
+  const absl::Time now = absl::Now();
+  bool waiting_for_locality = false;
   for (const ExecutorSlots& ex : executors) {
     int& busy = busy_cores_[ex.executor_id];
     // Consecutive tasks of one stage go to the executor in one message.
@@ -37,8 +73,20 @@ void TaskScheduler::LaunchReady() {
       batch.clear();
     };
     while (busy < ex.cores * per_core && !queue_.empty()) {
-      Pending p = std::move(queue_.front());
-      queue_.pop_front();
+      Pending p;
+      if (queued_with_preference_ == 0) {  // the common case: FIFO
+        p = std::move(queue_.front());
+        queue_.pop_front();
+      } else {
+        const int i = NextTaskFor(ex.executor_id, alive, now);
+        if (i < 0) {
+          waiting_for_locality = true;
+          break;
+        }
+        p = std::move(queue_[i]);
+        queue_.erase(queue_.begin() + i);
+        queued_with_preference_ -= !p.preferred.empty();
+      }
       int attempt = launches_[{p.task.stage_id(), p.task.partition()}]++;
       p.task.set_attempt(attempt);
       p.task.set_task_id(absl::StrCat(p.task.stage_id(), ".", p.task.partition(), ".", attempt));
@@ -52,6 +100,16 @@ void TaskScheduler::LaunchReady() {
     }
     flush();
   }
+  // Free slots left idle for locality: look again when the oldest wait runs out.
+  if (waiting_for_locality && revive_after_ && !revive_pending_) {
+    absl::Time oldest = now;
+    for (const Pending& p : queue_) {
+      if (!p.preferred.empty()) oldest = std::min(oldest, p.queued);
+    }
+    revive_pending_ = true;
+    revive_after_(std::max(absl::ZeroDuration(), oldest + locality_wait_ - now) +
+                  absl::Milliseconds(1));
+  }
   backend_->ReportWaitingTasks(static_cast<int>(queue_.size()));
 }
 
@@ -61,6 +119,12 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
   auto [executor_id, pending] = std::move(it->second);
   running_.erase(it);
   --busy_cores_[executor_id];
+  for (const v1::CachedBlock& b : result.cached_blocks()) {
+    cache_.Add(b.rdd_id(), b.partition(), executor_id);
+  }
+  for (const v1::CachedBlock& b : result.dropped_blocks()) {
+    cache_.Remove(b.rdd_id(), b.partition(), executor_id);
+  }
   if (result.state() == v1::TASK_STATE_FINISHED) {
     double micros = static_cast<double>(result.metrics().run_time_micros());
     avg_task_micros_ = avg_task_micros_ >= 1e9 ? micros : 0.8 * avg_task_micros_ + 0.2 * micros;
@@ -76,11 +140,13 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
     verdict = Verdict::kFetchFailed;
   } else if (result.state() == v1::TASK_STATE_KILLED) {
     // Not the task's fault: its executor went away. Spark does not count these either.
+    pending.preferred.clear();  // its holder is likely the executor that went away
     queue_.push_back(std::move(pending));
     verdict = Verdict::kResubmitted;
   } else if (++failures_[{result.stage_id(), result.partition()}] >= max_task_failures_) {
     verdict = Verdict::kGaveUp;
   } else {
+    pending.preferred.clear();  // a retry may go anywhere
     queue_.push_back(std::move(pending));
     verdict = Verdict::kRetrying;
   }
@@ -91,6 +157,8 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
 void TaskScheduler::CancelStage(int stage_id) {
   cancelled_stages_.insert(stage_id);
   std::erase_if(queue_, [stage_id](const Pending& p) { return p.task.stage_id() == stage_id; });
+  queued_with_preference_ = static_cast<int>(
+      std::count_if(queue_.begin(), queue_.end(), [](const Pending& p) { return !p.preferred.empty(); }));
 }
 
 }  // namespace centella

@@ -11,6 +11,10 @@
 // balanced and leaves work for executors that join mid-stage. A task that fails is retried (on the next free
 // slot) until it has failed `max_task_failures` times; fetch failures are not retried
 // here — the DAG scheduler recomputes the missing map output instead.
+//
+// Cache locality (delay scheduling, as Spark): a task that reads a cached partition goes
+// to an executor holding it; it waits up to the locality wait for one of them to have a
+// free slot before it runs anywhere (and never waits for executors that are gone).
 #ifndef CENTELLA_DRIVER_SCHEDULER_TASK_SCHEDULER_H_
 #define CENTELLA_DRIVER_SCHEDULER_TASK_SCHEDULER_H_
 
@@ -19,9 +23,13 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "driver/scheduler/cache_locations.h"
 #include "driver/scheduler/executor_backend.h"
 #include "task.pb.h"
 
@@ -38,8 +46,19 @@ class TaskScheduler {
   void SetLaunchCallback(LaunchCallback on_launch) { on_launch_ = std::move(on_launch); }
 
   // Queues one task per descriptor (attempt numbers are assigned here) and launches what
-  // fits in free slots.
-  void Submit(std::shared_ptr<const v1::StagePlan> plan, std::vector<v1::TaskDescriptor> tasks);
+  // fits in free slots. A task prefers the executors holding its partition of any of
+  // `cached_rdds` (persisted RDDs whose partition p is read by the stage's partition p).
+  void Submit(std::shared_ptr<const v1::StagePlan> plan, std::vector<v1::TaskDescriptor> tasks,
+              const std::vector<int>& cached_rdds = {});
+
+  // How long a task waits for a preferred executor (default 3 s, as Spark's
+  // spark.locality.wait); `revive_after(d)` must call Revive() after d, from the owner's
+  // loop, to launch tasks whose wait has run out.
+  void SetLocalityWait(absl::Duration wait, std::function<void(absl::Duration)> revive_after) {
+    locality_wait_ = wait;
+    revive_after_ = std::move(revive_after);
+  }
+  CacheLocations& cache_locations() { return cache_; }
 
   enum class Verdict {
     kFinished,     // the task succeeded
@@ -56,7 +75,10 @@ class TaskScheduler {
   void CancelStage(int stage_id);
 
   // Offers free slots (e.g. of executors that just joined) to queued tasks.
-  void Revive() { LaunchReady(); }
+  void Revive() {
+    revive_pending_ = false;
+    LaunchReady();
+  }
 
   int RunningTasksOfStage(int stage_id) const {
     int n = 0;
@@ -69,8 +91,14 @@ class TaskScheduler {
   struct Pending {
     std::shared_ptr<const v1::StagePlan> plan;
     v1::TaskDescriptor task;
+    std::vector<std::string> preferred;  // executors holding its cached input
+    absl::Time queued;
   };
   void LaunchReady();
+  // The index in queue_ of the next task for `executor`: one that prefers it, else one
+  // free to run anywhere; -1 if every queued task waits for another executor.
+  int NextTaskFor(const std::string& executor, const absl::flat_hash_set<std::string>& alive,
+                  absl::Time now) const;
 
   static constexpr int kPipelineDepth = 8;
   static constexpr double kPipelineBelowMicros = 20000;
@@ -85,6 +113,11 @@ class TaskScheduler {
   // tasks have shown they are short.
   double avg_task_micros_ = 1e9;
   std::deque<Pending> queue_;
+  int queued_with_preference_ = 0;  // entries of queue_ with a preferred executor
+  CacheLocations cache_;
+  absl::Duration locality_wait_ = absl::Seconds(3);
+  std::function<void(absl::Duration)> revive_after_;
+  bool revive_pending_ = false;
   // task_id -> (executor, the pending entry, for a retry)
   absl::flat_hash_map<std::string, std::pair<std::string, Pending>> running_;
   absl::flat_hash_map<std::string, int> busy_cores_;

@@ -4,7 +4,9 @@
 
 namespace centella {
 
-absl::StatusOr<int64_t> MemoryBudgetFromConf(const Conf& conf, int64_t executor_memory) {
+namespace {
+
+absl::StatusOr<int64_t> TotalBudget(const Conf& conf, int64_t executor_memory) {
   absl::StatusOr<int64_t> budget = conf.GetBytes("centella.memory.budget", 0);
   if (!budget.ok()) return budget.status();
   if (*budget < 0) {
@@ -24,6 +26,23 @@ absl::StatusOr<int64_t> MemoryBudgetFromConf(const Conf& conf, int64_t executor_
     executor_memory = *memory;
   }
   return executor_memory / 100 * *percent;
+}
+
+}  // namespace
+
+absl::StatusOr<MemoryBudgets> MemoryBudgetFromConf(const Conf& conf, int64_t executor_memory) {
+  absl::StatusOr<int64_t> total = TotalBudget(conf, executor_memory);
+  if (!total.ok()) return total.status();
+  absl::StatusOr<int64_t> percent = conf.GetInt("centella.memory.storageFraction", 50);
+  if (!percent.ok()) return percent.status();
+  if (*percent < 0 || *percent >= 100) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "centella.memory.storageFraction is a percentage in 0..99, got ", *percent));
+  }
+  MemoryBudgets b;
+  b.storage = *total / 100 * *percent;
+  b.execution = *total - b.storage;
+  return b;
 }
 
 }  // namespace centella

@@ -4,6 +4,10 @@
 //   centella.memory.fraction   share of the executor's memory, in percent (default 60)
 //   centella.executor.memory   the executor's memory (default 1g); in local mode the
 //                              embedded executor's
+//   centella.memory.storageFraction   percent of the budget for cached RDD partitions
+//                              (persist), default 50; execution gets the rest
+// A static split (Spark 1.x's model): simple to reason about, and execution can never be
+// starved by cached data nor the cache by a large sort.
 // The rest of the process's memory covers records in flight, user objects and the
 // runtime itself, as in Spark's unified memory model.
 #ifndef CENTELLA_EXECUTOR_MEMORY_MEMORY_BUDGET_H_
@@ -16,9 +20,14 @@
 
 namespace centella {
 
+struct MemoryBudgets {
+  int64_t execution = 0;
+  int64_t storage = 0;
+};
+
 // `executor_memory` is the granted memory of the executor, or 0 to read
 // centella.executor.memory. InvalidArgument naming the key for malformed values.
-absl::StatusOr<int64_t> MemoryBudgetFromConf(const Conf& conf, int64_t executor_memory = 0);
+absl::StatusOr<MemoryBudgets> MemoryBudgetFromConf(const Conf& conf, int64_t executor_memory = 0);
 
 }  // namespace centella
 

@@ -21,6 +21,7 @@
 #include "executor/memory/memory_budget.h"
 #include "executor/process/executor_service.h"
 #include "executor/shuffle/remote_shuffle_fetcher.h"
+#include "executor/storage/block_manager.h"
 #include "executor/shuffle/shuffle_store.h"
 #include "executor/task/task_runner.h"
 
@@ -79,9 +80,11 @@ absl::Status RunExecutorProcess(const ExecutorProcessOptions& o) {
   GrpcBroadcastFetcher broadcast_fetcher(driver.get(), o.app_id, o.executor_id);
   BroadcastCache broadcasts(&broadcast_fetcher);
   TaskRunner runner(&store, &fetcher, &broadcasts, o.executor_id, o.host, o.daemon_address);
-  absl::StatusOr<int64_t> budget = MemoryBudgetFromConf(o.conf, o.memory_bytes);
-  if (!budget.ok()) return budget.status();
-  MemoryManager memory(*budget);
+  absl::StatusOr<MemoryBudgets> budgets = MemoryBudgetFromConf(o.conf, o.memory_bytes);
+  if (!budgets.ok()) return budgets.status();
+  MemoryManager memory(budgets->execution);
+  BlockManager blocks(budgets->storage, absl::StrCat(o.shuffle_dir, "/blocks-", o.executor_id));
+  runner.SetBlockManager(&blocks);
   // Spills live next to the shuffle files, in the daemon's per-application directory, which
   // the daemon deletes when the application ends.
   const std::string spill_dir = absl::StrCat(o.shuffle_dir, "/spill-", o.executor_id);
@@ -94,6 +97,7 @@ absl::Status RunExecutorProcess(const ExecutorProcessOptions& o) {
   absl::StatusOr<int64_t> max_inline = o.conf.GetBytes("centella.task.maxInlineResultBytes", 1 << 20);
   if (!max_inline.ok()) return max_inline.status();
   service.set_max_inline_result_bytes(*max_inline);
+  service.set_block_manager(&blocks);
 
   RpcServerOptions server_options;
   server_options.advertise_host = o.host;

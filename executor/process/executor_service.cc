@@ -180,6 +180,8 @@ grpc::Status ExecutorService::TaskStream(
       absl::erase_if(stages_, [stage_id](const auto& kv) { return kv.first.first == stage_id; });
       absl::erase_if(build_errors_,
                      [stage_id](const auto& kv) { return kv.first.first == stage_id; });
+    } else if (msg.has_remove_rdd()) {
+      if (blocks_ != nullptr) blocks_->RemoveRdd(msg.remove_rdd().rdd_id());
     } else if (msg.has_remove_broadcasts()) {
       const auto& ids = msg.remove_broadcasts().broadcast_ids();
       broadcasts_->Remove(std::vector<int64_t>(ids.begin(), ids.end()));

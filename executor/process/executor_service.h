@@ -19,6 +19,7 @@
 #include "executor.grpc.pb.h"
 #include "executor/broadcast/broadcast_cache.h"
 #include "executor/task/stage_instance.h"
+#include "executor/storage/block_manager.h"
 #include "executor/task/task_runner.h"
 
 namespace centella {
@@ -41,6 +42,9 @@ class ExecutorService final : public v1::Executor::Service {
 
   // Results larger than this travel as blocks (centella.task.maxInlineResultBytes).
   void set_max_inline_result_bytes(int64_t n) { max_inline_result_bytes_ = n; }
+  // Where an unpersisted RDD's cached partitions are dropped (optional; must outlive the
+  // service).
+  void set_block_manager(BlockManager* blocks) { blocks_ = blocks; }
 
   // Blocks until an attached task stream has ended. True when the driver sent
   // StopExecutor (a clean shutdown), false when the stream broke.
@@ -59,6 +63,7 @@ class ExecutorService final : public v1::Executor::Service {
   const TaskRunner* runner_;
   ThreadPool* pool_;
   BroadcastCache* broadcasts_;
+  BlockManager* blocks_ = nullptr;
 
   absl::Mutex mu_;
   absl::flat_hash_map<std::pair<int, int>, std::shared_ptr<const StageInstance>> stages_

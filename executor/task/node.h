@@ -32,6 +32,9 @@ class NodeBase : public PlanObject {
   virtual std::shared_ptr<ShuffleDependency> shuffle_dependency() const { return nullptr; }
   // Short operator name for logs and the UI ("text_file", "reduce_by_key", ...).
   virtual std::string_view op_name() const = 0;
+  // True for a persisted RDD: its partitions are cached by executors, and tasks that read
+  // one prefer the executor holding it.
+  virtual bool persisted() const { return false; }
 
   // An error found while building the lineage (e.g. a missing input path). It surfaces
   // from the first action over this node, as in Spark.

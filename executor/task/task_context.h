@@ -25,6 +25,7 @@
 #include "executor/task/task_accumulators.h"
 #include "executor/memory/memory_manager.h"
 #include "executor/memory/spill_file.h"
+#include "executor/storage/block_manager.h"
 #include "task.pb.h"
 
 namespace centella {
@@ -92,6 +93,17 @@ class TaskContext {
   absl::StatusOr<const void*> Broadcast(const BroadcastRef& ref, BroadcastDecoder decode);
 
   TaskAccumulators& accumulators() { return accumulators_; }
+  // The executor's cached RDD partitions (persist), or null when the executor has none.
+  BlockManager* blocks() const { return blocks_; }
+  void set_blocks(BlockManager* blocks) { blocks_ = blocks; }
+  // Blocks this task stored or evicted, reported to the driver with the task's result.
+  void RecordCachedBlock(BlockId id) { cached_blocks_.push_back(id); }
+  void RecordDroppedBlocks(const std::vector<BlockId>& ids) {
+    dropped_blocks_.insert(dropped_blocks_.end(), ids.begin(), ids.end());
+  }
+  const std::vector<BlockId>& cached_blocks() const { return cached_blocks_; }
+  const std::vector<BlockId>& dropped_blocks() const { return dropped_blocks_; }
+
   v1::TaskMetrics& metrics() { return metrics_; }
 
  private:
@@ -102,6 +114,9 @@ class TaskContext {
   TaskMemory memory_;
   std::string spill_dir_;
   int spill_files_ = 0;
+  BlockManager* blocks_ = nullptr;
+  std::vector<BlockId> cached_blocks_;
+  std::vector<BlockId> dropped_blocks_;
   v1::TaskMetrics metrics_;
   TaskAccumulators accumulators_;
   absl::flat_hash_map<int64_t, std::shared_ptr<const void>> broadcast_values_;

@@ -41,6 +41,7 @@ v1::TaskResult TaskRunner::Run(const StageInstance& stage, const v1::TaskDescrip
   result.set_attempt(task.attempt());
 
   TaskContext ctx(&task, store_, fetcher_, broadcasts_, memory_, spill_dir_);
+  ctx.set_blocks(blocks_);
   absl::Time start = absl::Now();
   absl::StatusOr<TaskOutcome> outcome;
   try {
@@ -58,6 +59,16 @@ v1::TaskResult TaskRunner::Run(const StageInstance& stage, const v1::TaskDescrip
   ctx.metrics().set_peak_memory_bytes(ctx.memory().peak());
   *result.mutable_metrics() = ctx.metrics();
   ctx.accumulators().AppendUpdates(result.mutable_accumulator_updates());
+  for (const BlockId& b : ctx.cached_blocks()) {
+    v1::CachedBlock* c = result.add_cached_blocks();
+    c->set_rdd_id(b.rdd_id);
+    c->set_partition(b.partition);
+  }
+  for (const BlockId& b : ctx.dropped_blocks()) {
+    v1::CachedBlock* c = result.add_dropped_blocks();
+    c->set_rdd_id(b.rdd_id);
+    c->set_partition(b.partition);
+  }
 
   if (!outcome.ok()) {
     const absl::Status& s = outcome.status();

@@ -12,6 +12,7 @@
 #include "executor/memory/memory_manager.h"
 #include "executor/shuffle/shuffle_fetcher.h"
 #include "executor/shuffle/shuffle_store.h"
+#include "executor/storage/block_manager.h"
 #include "executor/task/broadcast_source.h"
 #include "executor/task/stage_instance.h"
 #include "task.pb.h"
@@ -37,6 +38,10 @@ class TaskRunner {
     spill_dir_ = std::move(spill_dir);
   }
 
+  // Tasks then read and store cached partitions in `blocks` (which must outlive the
+  // runner). Call before the first Run.
+  void SetBlockManager(BlockManager* blocks) { blocks_ = blocks; }
+
   // Thread-safe; tasks of any stages may run concurrently.
   v1::TaskResult Run(const StageInstance& stage, const v1::TaskDescriptor& task) const;
 
@@ -48,6 +53,7 @@ class TaskRunner {
   std::string host_;
   std::string shuffle_address_;
   MemoryManager* memory_ = nullptr;
+  BlockManager* blocks_ = nullptr;
   std::string spill_dir_;
 };
 

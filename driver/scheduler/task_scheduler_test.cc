@@ -1,0 +1,119 @@
+// Cache locality in the task scheduler: tasks go to the executor holding their cached
+// partition, wait for it up to the locality wait, and never wait for one that is gone.
+#include "driver/scheduler/task_scheduler.h"
+
+#include <map>
+
+#include "gtest/gtest.h"
+
+namespace centella {
+namespace {
+
+// Executors with one core each; records which partitions each was given.
+class RecordingBackend : public ExecutorBackend {
+ public:
+  explicit RecordingBackend(std::vector<std::string> executors)
+      : executors_(std::move(executors)) {}
+  void SetResultCallback(ResultCallback) override {}
+  std::vector<ExecutorSlots> Executors() const override {
+    std::vector<ExecutorSlots> out;
+    for (const std::string& e : executors_) out.push_back({e, "host", 1});
+    return out;
+  }
+  void LaunchTasks(const std::string& executor_id, std::shared_ptr<const v1::StagePlan>,
+                   std::vector<v1::TaskDescriptor> tasks) override {
+    for (const auto& t : tasks) {
+      launched[executor_id].push_back(t.partition());
+      task_ids[t.partition()] = t.task_id();
+    }
+  }
+  void RemoveStage(int) override {}
+  void Shutdown() override {}
+
+  std::vector<std::string> executors_;
+  std::map<std::string, std::vector<int>> launched;
+  std::map<int, std::string> task_ids;
+};
+
+std::vector<v1::TaskDescriptor> Tasks(int n) {
+  std::vector<v1::TaskDescriptor> tasks(n);
+  for (int p = 0; p < n; ++p) {
+    tasks[p].set_stage_id(1);
+    tasks[p].set_partition(p);
+  }
+  return tasks;
+}
+
+v1::TaskResult Finished(RecordingBackend& backend, int partition) {
+  v1::TaskResult r;
+  r.set_task_id(backend.task_ids.at(partition));
+  r.set_stage_id(1);
+  r.set_partition(partition);
+  r.set_state(v1::TASK_STATE_FINISHED);
+  r.mutable_metrics()->set_run_time_micros(1000000);  // long tasks: one per core
+  return r;
+}
+
+TEST(TaskSchedulerLocalityTest, TasksGoToTheExecutorHoldingTheirPartition) {
+  RecordingBackend backend({"a", "b"});
+  TaskScheduler scheduler(&backend, 4);
+  // The opposite of what first-come order would give: 0 and 2 on b, 1 and 3 on a.
+  for (int p = 0; p < 4; ++p) scheduler.cache_locations().Add(7, p, p % 2 == 0 ? "b" : "a");
+  scheduler.Submit(std::make_shared<v1::StagePlan>(), Tasks(4), {7});
+  EXPECT_EQ(backend.launched["a"], (std::vector<int>{1}));
+  EXPECT_EQ(backend.launched["b"], (std::vector<int>{0}));
+  scheduler.OnResult(Finished(backend, 1));
+  scheduler.OnResult(Finished(backend, 0));
+  EXPECT_EQ(backend.launched["a"], (std::vector<int>{1, 3}));
+  EXPECT_EQ(backend.launched["b"], (std::vector<int>{0, 2}));
+}
+
+TEST(TaskSchedulerLocalityTest, ATaskWaitsForItsHolderThenRunsAnywhere) {
+  RecordingBackend backend({"a", "b"});
+  TaskScheduler scheduler(&backend, 4);
+  std::vector<absl::Duration> revives;
+  scheduler.SetLocalityWait(absl::Milliseconds(50),
+                            [&revives](absl::Duration d) { revives.push_back(d); });
+  scheduler.cache_locations().Add(7, 0, "a");
+  scheduler.cache_locations().Add(7, 1, "a");
+  scheduler.Submit(std::make_shared<v1::StagePlan>(), Tasks(2), {7});
+  // a runs partition 0; b stays idle rather than take partition 1 at once.
+  EXPECT_EQ(backend.launched["a"], (std::vector<int>{0}));
+  EXPECT_TRUE(backend.launched["b"].empty());
+  ASSERT_EQ(revives.size(), 1u);
+  EXPECT_LE(revives[0], absl::Milliseconds(51));
+  absl::SleepFor(absl::Milliseconds(60));
+  scheduler.Revive();  // the wait ran out
+  EXPECT_EQ(backend.launched["b"], (std::vector<int>{1}));
+}
+
+TEST(TaskSchedulerLocalityTest, NoWaitingForAnExecutorThatIsGone) {
+  RecordingBackend backend({"a"});
+  TaskScheduler scheduler(&backend, 4);
+  scheduler.cache_locations().Add(7, 0, "lost");
+  scheduler.Submit(std::make_shared<v1::StagePlan>(), Tasks(1), {7});
+  EXPECT_EQ(backend.launched["a"], (std::vector<int>{0}));
+}
+
+TEST(TaskSchedulerLocalityTest, ResultsUpdateTheCacheLocations) {
+  RecordingBackend backend({"a"});
+  TaskScheduler scheduler(&backend, 4);
+  scheduler.Submit(std::make_shared<v1::StagePlan>(), Tasks(1));
+  v1::TaskResult r = Finished(backend, 0);
+  v1::CachedBlock* b = r.add_cached_blocks();
+  b->set_rdd_id(3);
+  b->set_partition(0);
+  v1::CachedBlock* d = r.add_dropped_blocks();
+  d->set_rdd_id(2);
+  d->set_partition(5);
+  scheduler.cache_locations().Add(2, 5, "a");
+  scheduler.OnResult(r);
+  ASSERT_NE(scheduler.cache_locations().Get(3, 0), nullptr);
+  EXPECT_EQ(*scheduler.cache_locations().Get(3, 0), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(scheduler.cache_locations().Get(2, 5), nullptr);
+  scheduler.cache_locations().RetainExecutors({});
+  EXPECT_EQ(scheduler.cache_locations().size(), 0u);
+}
+
+}  // namespace
+}  // namespace centella
