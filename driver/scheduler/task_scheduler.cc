@@ -3,8 +3,12 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/logging/logger.h"
 
 namespace centella {
+namespace {
+std::shared_ptr<spdlog::logger> Log() { return GetLogger("task-scheduler"); }
+}  // namespace
 
 TaskScheduler::TaskScheduler(ExecutorBackend* backend, int max_task_failures)
     : backend_(backend), max_task_failures_(max_task_failures) {}
@@ -21,10 +25,22 @@ void TaskScheduler::Submit(std::shared_ptr<const v1::StagePlan> plan,
         p.preferred.insert(p.preferred.end(), where->begin(), where->end());
       }
     }
-    queued_with_preference_ += !p.preferred.empty();
+    queued_constrained_ += p.constrained();
     queue_.push_back(std::move(p));
   }
   LaunchReady();
+}
+
+bool TaskScheduler::Allowed(const Pending& p, const std::string& executor,
+                            const absl::flat_hash_set<std::string>& alive) const {
+  auto ex = excluded_.find(p.task.stage_id());
+  auto barred = [&](const std::string& e) {
+    return (ex != excluded_.end() && ex->second.contains(e)) ||
+           std::find(p.failed_on.begin(), p.failed_on.end(), e) != p.failed_on.end();
+  };
+  if (!barred(executor)) return true;
+  return std::none_of(alive.begin(), alive.end(),
+                      [&](const std::string& e) { return e != executor && !barred(e); });
 }
 
 int TaskScheduler::NextTaskFor(const std::string& executor,
@@ -32,6 +48,7 @@ int TaskScheduler::NextTaskFor(const std::string& executor,
                                absl::Time now) const {
   int anywhere = -1;
   for (int i = 0; i < static_cast<int>(queue_.size()); ++i) {
+    if (!Allowed(queue_[i], executor, alive)) continue;
     const std::vector<std::string>& preferred = queue_[i].preferred;
     if (preferred.empty()) {
       if (anywhere < 0) anywhere = i;
@@ -39,8 +56,9 @@ int TaskScheduler::NextTaskFor(const std::string& executor,
     }
     if (std::find(preferred.begin(), preferred.end(), executor) != preferred.end()) return i;
     if (anywhere >= 0) continue;
-    const bool holder_alive = std::any_of(preferred.begin(), preferred.end(),
-                                          [&alive](const std::string& e) { return alive.contains(e); });
+    const bool holder_alive =
+        std::any_of(preferred.begin(), preferred.end(),
+                    [&alive](const std::string& e) { return alive.contains(e); });
     if (!holder_alive || now - queue_[i].queued >= locality_wait_) anywhere = i;
   }
   return anywhere;
@@ -56,8 +74,8 @@ void TaskScheduler::LaunchReady() {
   }
   // Never queue more on one executor than its fair share of the outstanding tasks, so an
   // executor that joins mid-stage still finds work.
-  const int fair = static_cast<int>((queue_.size() + running_.size() + total_cores - 1) /
-                                    total_cores);
+  const int fair =
+      static_cast<int>((queue_.size() + running_.size() + total_cores - 1) / total_cores);
   const int per_core = std::max(1, std::min(SlotsPerCore(), fair));
   absl::flat_hash_set<std::string> alive;
   for (const ExecutorSlots& ex : executors) alive.insert(ex.executor_id);
@@ -74,7 +92,7 @@ void TaskScheduler::LaunchReady() {
     };
     while (busy < ex.cores * per_core && !queue_.empty()) {
       Pending p;
-      if (queued_with_preference_ == 0) {  // the common case: FIFO
+      if (queued_constrained_ == 0 && excluded_.empty()) {  // the common case: FIFO
         p = std::move(queue_.front());
         queue_.pop_front();
       } else {
@@ -85,7 +103,7 @@ void TaskScheduler::LaunchReady() {
         }
         p = std::move(queue_[i]);
         queue_.erase(queue_.begin() + i);
-        queued_with_preference_ -= !p.preferred.empty();
+        queued_constrained_ -= p.constrained();
       }
       int attempt = launches_[{p.task.stage_id(), p.task.partition()}]++;
       p.task.set_attempt(attempt);
@@ -141,12 +159,22 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
   } else if (result.state() == v1::TASK_STATE_KILLED) {
     // Not the task's fault: its executor went away. Spark does not count these either.
     pending.preferred.clear();  // its holder is likely the executor that went away
+    queued_constrained_ += pending.constrained();
     queue_.push_back(std::move(pending));
     verdict = Verdict::kResubmitted;
   } else if (++failures_[{result.stage_id(), result.partition()}] >= max_task_failures_) {
     verdict = Verdict::kGaveUp;
   } else {
-    pending.preferred.clear();  // a retry may go anywhere
+    pending.preferred.clear();  // a retry may go anywhere but where it failed
+    pending.failed_on.push_back(executor_id);
+    absl::flat_hash_set<int>& failed = failed_partitions_[{result.stage_id(), executor_id}];
+    failed.insert(result.partition());
+    if (static_cast<int>(failed.size()) >= kMaxFailedTasksPerExecutor &&
+        excluded_[result.stage_id()].insert(executor_id).second) {
+      Log()->warn("executor {} excluded for stage {}: {} of its tasks failed there", executor_id,
+                  result.stage_id(), failed.size());
+    }
+    queued_constrained_ += pending.constrained();
     queue_.push_back(std::move(pending));
     verdict = Verdict::kRetrying;
   }
@@ -157,8 +185,11 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
 void TaskScheduler::CancelStage(int stage_id) {
   cancelled_stages_.insert(stage_id);
   std::erase_if(queue_, [stage_id](const Pending& p) { return p.task.stage_id() == stage_id; });
-  queued_with_preference_ = static_cast<int>(
-      std::count_if(queue_.begin(), queue_.end(), [](const Pending& p) { return !p.preferred.empty(); }));
+  queued_constrained_ = static_cast<int>(std::count_if(
+      queue_.begin(), queue_.end(), [](const Pending& p) { return p.constrained(); }));
+  excluded_.erase(stage_id);
+  absl::erase_if(failed_partitions_,
+                 [stage_id](const auto& kv) { return kv.first.first == stage_id; });
 }
 
 }  // namespace centella

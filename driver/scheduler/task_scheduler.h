@@ -8,9 +8,14 @@
 // kPipelineBelow, each executor is given up to kPipelineDepth tasks per core (never more
 // than its fair share of the outstanding tasks), so a core never waits a network round
 // trip for its next task. Longer tasks get one per core, which keeps the end of a stage
-// balanced and leaves work for executors that join mid-stage. A task that fails is retried (on the next free
-// slot) until it has failed `max_task_failures` times; fetch failures are not retried
+// balanced and leaves work for executors that join mid-stage. A task that fails is retried (on the
+// next free slot) until it has failed `max_task_failures` times; fetch failures are not retried
 // here — the DAG scheduler recomputes the missing map output instead.
+//
+// A failed task is retried on another executor when there is one, and an executor on
+// which kMaxFailedTasksPerExecutor different tasks of a stage failed gets no more tasks of
+// that stage (Spark's exclude-on-failure) — unless no other executor is left, so that
+// exclusion can slow a job down but never hang it.
 //
 // Cache locality (delay scheduling, as Spark): a task that reads a cached partition goes
 // to an executor holding it; it waits up to the locality wait for one of them to have a
@@ -59,6 +64,12 @@ class TaskScheduler {
     revive_after_ = std::move(revive_after);
   }
   CacheLocations& cache_locations() { return cache_; }
+  // Executors excluded for `stage_id` after repeated task failures there.
+  std::vector<std::string> ExcludedExecutors(int stage_id) const {
+    auto it = excluded_.find(stage_id);
+    if (it == excluded_.end()) return {};
+    return std::vector<std::string>(it->second.begin(), it->second.end());
+  }
 
   enum class Verdict {
     kFinished,     // the task succeeded
@@ -86,14 +97,19 @@ class TaskScheduler {
     return n;
   }
 
-
  private:
   struct Pending {
     std::shared_ptr<const v1::StagePlan> plan;
     v1::TaskDescriptor task;
     std::vector<std::string> preferred;  // executors holding its cached input
     absl::Time queued;
+    std::vector<std::string> failed_on;  // executors where earlier attempts failed
+    bool constrained() const { return !preferred.empty() || !failed_on.empty(); }
   };
+  // Whether `p` may run on `executor` now: not where it failed or where its stage is
+  // excluded, unless no other live executor would take it.
+  bool Allowed(const Pending& p, const std::string& executor,
+               const absl::flat_hash_set<std::string>& alive) const;
   void LaunchReady();
   // The index in queue_ of the next task for `executor`: one that prefers it, else one
   // free to run anywhere; -1 if every queued task waits for another executor.
@@ -102,9 +118,7 @@ class TaskScheduler {
 
   static constexpr int kPipelineDepth = 8;
   static constexpr double kPipelineBelowMicros = 20000;
-  int SlotsPerCore() const {
-    return avg_task_micros_ < kPipelineBelowMicros ? kPipelineDepth : 1;
-  }
+  int SlotsPerCore() const { return avg_task_micros_ < kPipelineBelowMicros ? kPipelineDepth : 1; }
 
   ExecutorBackend* backend_;
   const int max_task_failures_;
@@ -113,7 +127,11 @@ class TaskScheduler {
   // tasks have shown they are short.
   double avg_task_micros_ = 1e9;
   std::deque<Pending> queue_;
-  int queued_with_preference_ = 0;  // entries of queue_ with a preferred executor
+  static constexpr int kMaxFailedTasksPerExecutor = 2;
+  int queued_constrained_ = 0;  // entries of queue_ with preferred or failed-on executors
+  // stage -> executors excluded for it; (stage, executor) -> partitions that failed there.
+  absl::flat_hash_map<int, absl::flat_hash_set<std::string>> excluded_;
+  absl::flat_hash_map<std::pair<int, std::string>, absl::flat_hash_set<int>> failed_partitions_;
   CacheLocations cache_;
   absl::Duration locality_wait_ = absl::Seconds(3);
   std::function<void(absl::Duration)> revive_after_;

@@ -1,7 +1,9 @@
-// Cache locality in the task scheduler: tasks go to the executor holding their cached
-// partition, wait for it up to the locality wait, and never wait for one that is gone.
+// Task placement: cache locality (tasks go to the executor holding their cached partition,
+// wait for it up to the locality wait, never wait for one that is gone), retries on
+// another executor, and exclusion of an executor that keeps failing a stage's tasks.
 #include "driver/scheduler/task_scheduler.h"
 
+#include <algorithm>
 #include <map>
 
 #include "gtest/gtest.h"
@@ -25,8 +27,10 @@ class RecordingBackend : public ExecutorBackend {
     for (const auto& t : tasks) {
       launched[executor_id].push_back(t.partition());
       task_ids[t.partition()] = t.task_id();
+      plan_stage[t.task_id()] = t.stage_id();
     }
   }
+  std::map<std::string, int> plan_stage;
   void RemoveStage(int) override {}
   void Shutdown() override {}
 
@@ -52,6 +56,62 @@ v1::TaskResult Finished(RecordingBackend& backend, int partition) {
   r.set_state(v1::TASK_STATE_FINISHED);
   r.mutable_metrics()->set_run_time_micros(1000000);  // long tasks: one per core
   return r;
+}
+
+v1::TaskResult Failed(RecordingBackend& backend, int partition) {
+  v1::TaskResult r = Finished(backend, partition);
+  r.set_state(v1::TASK_STATE_FAILED);
+  r.set_error_message("boom");
+  return r;
+}
+
+TEST(TaskSchedulerRetryTest, AFailedTaskIsRetriedOnAnotherExecutor) {
+  RecordingBackend backend({"a", "b"});
+  TaskScheduler scheduler(&backend, 4);
+  scheduler.Submit(std::make_shared<v1::StagePlan>(), Tasks(1));
+  ASSERT_EQ(backend.launched["a"], (std::vector<int>{0}));
+  EXPECT_EQ(scheduler.OnResult(Failed(backend, 0)), TaskScheduler::Verdict::kRetrying);
+  EXPECT_EQ(backend.launched["a"], (std::vector<int>{0}));
+  EXPECT_EQ(backend.launched["b"], (std::vector<int>{0}));
+}
+
+TEST(TaskSchedulerRetryTest, AnExecutorFailingTasksIsExcludedForTheStage) {
+  RecordingBackend backend({"a", "b"});
+  TaskScheduler scheduler(&backend, 4);
+  scheduler.Submit(std::make_shared<v1::StagePlan>(), Tasks(6));
+  ASSERT_EQ(backend.launched["a"], (std::vector<int>{0}));
+  ASSERT_EQ(backend.launched["b"], (std::vector<int>{1}));
+  scheduler.OnResult(Failed(backend, 0));  // 0 waits for b; a takes 2
+  ASSERT_EQ(backend.launched["a"], (std::vector<int>{0, 2}));
+  scheduler.OnResult(Failed(backend, 2));  // a failed two tasks: excluded
+  EXPECT_EQ(scheduler.ExcludedExecutors(1), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(backend.launched["a"], (std::vector<int>{0, 2}));
+  // Everything else runs on b, one task at a time.
+  for (int round = 0; round < 5; ++round) {
+    int running = backend.launched["b"].back();
+    scheduler.OnResult(Finished(backend, running));
+  }
+  EXPECT_EQ(backend.launched["a"], (std::vector<int>{0, 2}));
+  std::vector<int> on_b = backend.launched["b"];
+  std::sort(on_b.begin(), on_b.end());
+  EXPECT_EQ(on_b, (std::vector<int>{0, 1, 2, 3, 4, 5}));
+}
+
+TEST(TaskSchedulerRetryTest, TheOnlyExecutorLeftStillGetsTheRetries) {
+  RecordingBackend backend({"a"});
+  TaskScheduler scheduler(&backend, 4);
+  auto plan = std::make_shared<v1::StagePlan>();
+  std::vector<v1::TaskDescriptor> tasks = Tasks(2);
+  scheduler.Submit(plan, {tasks[0]});
+  scheduler.OnResult(Failed(backend, 0));
+  scheduler.OnResult(Failed(backend, 0));
+  EXPECT_TRUE(scheduler.ExcludedExecutors(1).empty());  // one task twice, not two tasks
+  scheduler.Submit(plan, {tasks[1]});
+  scheduler.OnResult(Finished(backend, 0));
+  scheduler.OnResult(Failed(backend, 1));
+  EXPECT_EQ(scheduler.ExcludedExecutors(1), (std::vector<std::string>{"a"}));
+  // Excluded, but nobody else can run it: it runs on a rather than hang.
+  EXPECT_EQ(backend.launched["a"], (std::vector<int>{0, 0, 0, 1, 1}));
 }
 
 TEST(TaskSchedulerLocalityTest, TasksGoToTheExecutorHoldingTheirPartition) {
