@@ -52,6 +52,10 @@ const ConfEntry<std::string> kDriverHost{
 const ConfEntry<absl::Duration> kLocalityWait{
     "centella.locality.wait", absl::Seconds(3),
     "How long a task reading a cached partition waits for the executor holding it."};
+const ConfEntry<absl::Duration> kNoExecutorsTimeout{
+    "centella.scheduler.noExecutorsTimeout", absl::Minutes(2),
+    "How long jobs wait while the application has no executor before failing; 0 waits "
+    "forever."};
 const ConfEntry<bool> kShowConsoleProgress{
     "centella.ui.showConsoleProgress", true,
     "Draw the progress of running stages on stderr when stderr is a terminal."};
@@ -177,10 +181,12 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
   ctx->listeners_ = std::make_unique<FanOutListener>(
       std::vector<SchedulerListener*>{ctx->progress_bar_.get(), options.listener});
   ASSIGN_OR_RETURN(absl::Duration locality_wait, ctx->conf_.Get(kLocalityWait));
+  ASSIGN_OR_RETURN(absl::Duration no_executors_timeout, ctx->conf_.Get(kNoExecutorsTimeout));
   ctx->scheduler_ = std::make_unique<DagScheduler>(
       ctx->backend_.get(),
       DagSchedulerOptions{ctx->app_id_, static_cast<int>(max_failures), /*max_stage_attempts=*/4,
-                          ctx->listeners_.get(), ctx->accumulators_.get(), locality_wait});
+                          ctx->listeners_.get(), ctx->accumulators_.get(), locality_wait,
+                          no_executors_timeout});
   if (master.kind == MasterUrl::Kind::kLocal) {
     Log()->info("Started {} ({}) on {} with {} task threads", ctx->app_name_, ctx->app_id_,
                 master.text, master.threads);

@@ -41,6 +41,7 @@ DagScheduler::DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options
       absl::flat_hash_set<std::string> alive;
       for (const ExecutorSlots& ex : backend_->Executors()) alive.insert(ex.executor_id);
       task_scheduler_.cache_locations().RetainExecutors(alive);
+      CheckExecutors();
       task_scheduler_.Revive();
     });
   });
@@ -119,6 +120,7 @@ void DagScheduler::HandleJobSubmitted(std::unique_ptr<Job> job, std::shared_ptr<
   stages_[s->id] = std::move(stage);
   jobs_[job->id] = std::move(job);
   SubmitStage(s);
+  CheckExecutors();
 }
 
 std::vector<Stage*> DagScheduler::ParentStages(const NodeBase& root) {
@@ -211,6 +213,55 @@ void DagScheduler::SubmitMissingTasks(Stage* stage) {
     }
   }
   task_scheduler_.Submit(stage->plan, std::move(tasks), cached_rdds);
+}
+
+void DagScheduler::CheckExecutors() {
+  if (!backend_->Executors().empty() || jobs_.empty()) {
+    if (no_executors_since_ && !jobs_.empty() &&
+        absl::Now() - *no_executors_since_ > absl::Seconds(10)) {
+      Log()->info("executors available again after {}; jobs continue",
+                  absl::FormatDuration(absl::Now() - *no_executors_since_));
+    }
+    no_executors_since_.reset();
+    return;
+  }
+  if (no_executors_since_) return;
+  no_executors_since_ = absl::Now();
+  const absl::Duration timeout = options_.no_executors_timeout;
+  // A cluster application starts with no executors; only a wait longer than executors
+  // take to start is worth a warning (Spark's "Initial job has not accepted any
+  // resources" comes after 15 s).
+  const absl::Duration grace = timeout > absl::ZeroDuration()
+                                   ? std::min(timeout / 2, absl::Seconds(10))
+                                   : absl::Seconds(10);
+  loop_->PostAfter(grace, [this, since = *no_executors_since_, timeout] {
+    if (no_executors_since_ != since || !backend_->Executors().empty()) return;
+    Log()->warn(
+        "{} job(s) waiting for {}: the application has no executors (is the cluster full, "
+        "or are its daemons down?); {}",
+        jobs_.size(), absl::FormatDuration(absl::Now() - since),
+        timeout > absl::ZeroDuration()
+            ? absl::StrCat("they fail if none registers within ", absl::FormatDuration(timeout),
+                           " (centella.scheduler.noExecutorsTimeout)")
+            : std::string("waiting without a limit (centella.scheduler.noExecutorsTimeout=0)"));
+  });
+  if (timeout > absl::ZeroDuration()) {
+    loop_->PostAfter(timeout,
+                     [this, since = *no_executors_since_] { OnNoExecutorsTimeout(since); });
+  }
+}
+
+void DagScheduler::OnNoExecutorsTimeout(absl::Time since) {
+  if (no_executors_since_ != since || !backend_->Executors().empty()) return;
+  const absl::Status reason = absl::UnavailableError(absl::StrCat(
+      "no executor registered for ", absl::FormatDuration(absl::Now() - since),
+      " (centella.scheduler.noExecutorsTimeout): the cluster has no free resources for this "
+      "application, or its daemons are down"));
+  Log()->error("{}", std::string(reason.message()));
+  std::vector<Job*> jobs;
+  for (auto& [id, job] : jobs_) jobs.push_back(job.get());
+  for (Job* job : jobs) FinishJob(job, reason, /*now=*/true);
+  no_executors_since_.reset();
 }
 
 void DagScheduler::ForgetCachedRdd(int rdd_id) {

@@ -42,6 +42,10 @@ struct DagSchedulerOptions {
   AccumulatorRegistry* accumulators = nullptr;
   // How long a task that reads a cached partition waits for the executor holding it.
   absl::Duration locality_wait = absl::Seconds(3);
+  // How long jobs wait while the application has no executor at all before they fail
+  // with the reason (centella.scheduler.noExecutorsTimeout; zero waits forever). The wait
+  // is logged when it starts and when it ends.
+  absl::Duration no_executors_timeout = absl::Minutes(2);
 };
 
 class DagScheduler {
@@ -87,6 +91,9 @@ class DagScheduler {
   Stage* GetOrCreateMapStage(const std::shared_ptr<ShuffleDependency>& dep);
   std::vector<Stage*> ParentStages(const NodeBase& root);
   void SubmitStage(Stage* stage);
+  // Starts or ends a no-executors episode; see DagSchedulerOptions::no_executors_timeout.
+  void CheckExecutors();
+  void OnNoExecutorsTimeout(absl::Time since);
   void SubmitMissingTasks(Stage* stage);
   void MarkStageFinished(Stage* stage);
   void SubmitWaitingStages();
@@ -113,6 +120,8 @@ class DagScheduler {
   absl::flat_hash_set<Stage*> running_;
   // Set when the backend reports the application over: every job fails with it.
   absl::Status application_ended_;
+  // Since when jobs have been waiting with no executor registered (one episode).
+  std::optional<absl::Time> no_executors_since_;
 
   // Declared last so it is destroyed first: no handler runs once members are gone.
   std::unique_ptr<EventLoop> loop_;
