@@ -56,6 +56,9 @@ const ConfEntry<absl::Duration> kNoExecutorsTimeout{
     "centella.scheduler.noExecutorsTimeout", absl::Minutes(2),
     "How long jobs wait while the application has no executor before failing; 0 waits "
     "forever."};
+const ConfEntry<std::string> kCheckpointDir{
+    "centella.checkpoint.dir", "",
+    "Directory shared by the driver and every executor where checkpoint() writes RDDs."};
 const ConfEntry<bool> kShowConsoleProgress{
     "centella.ui.showConsoleProgress", true,
     "Draw the progress of running stages on stderr when stderr is a terminal."};
@@ -215,6 +218,16 @@ void Context::InitNode(NodeBase& node, int num_partitions,
 }
 
 int Context::num_executors() const { return static_cast<int>(backend_->Executors().size()); }
+
+absl::StatusOr<std::string> Context::CheckpointDir() const {
+  ASSIGN_OR_RETURN(std::string dir, conf_.Get(kCheckpointDir));
+  if (dir.empty()) {
+    return absl::FailedPreconditionError(
+        "checkpoint() needs a checkpoint directory that every executor can read: set "
+        "--conf centella.checkpoint.dir=DIR");
+  }
+  return absl::StrCat(std::filesystem::absolute(dir).lexically_normal().string(), "/", app_id_);
+}
 
 void Context::Unpersist(int rdd_id) {
   scheduler_->ForgetCachedRdd(rdd_id);

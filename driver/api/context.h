@@ -129,6 +129,8 @@ class Context {
   int NewShuffleId() { return next_shuffle_id_++; }
   // Drops a persisted RDD's cached partitions everywhere (Rdd::unpersist).
   void Unpersist(int rdd_id);
+  // <centella.checkpoint.dir>/<app id>, absolute; FailedPrecondition when not configured.
+  absl::StatusOr<std::string> CheckpointDir() const;
   absl::StatusOr<std::vector<std::string>> RunJob(std::shared_ptr<NodeBase> root,
                                                   std::shared_ptr<StageRunner> runner,
                                                   std::vector<int> partitions,

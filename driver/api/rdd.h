@@ -38,6 +38,7 @@
 #include "driver/rdd/aggregation.h"
 #include "driver/rdd/cached_node.h"
 #include "driver/rdd/cartesian_node.h"
+#include "driver/rdd/checkpoint_node.h"
 #include "driver/rdd/coalesced_node.h"
 #include "driver/rdd/map_partitions_node.h"
 #include "driver/rdd/parallelize_node.h"
@@ -326,6 +327,25 @@ class Rdd {
     }
     ctx_->Unpersist(node_->rdd_id());
     return absl::OkStatus();
+  }
+
+  // Writes every partition to the checkpoint directory (centella.checkpoint.dir, shared by
+  // all executors) and returns the RDD read back from there: its lineage is cut, so a lost
+  // partition is read again instead of recomputed. Runs a job now (unlike Spark's lazy
+  // RDD.checkpoint; like Dataset.checkpoint(eager = true)). FailedPrecondition when no
+  // checkpoint directory is configured.
+  absl::StatusOr<Rdd<T, Pipeline<T>>> checkpoint() const {
+    static_assert(kIsSerializable<T>, CENTELLA_RECORD_MESSAGE);
+    RETURN_IF_ERROR(LineageStatus(*node_));
+    ASSIGN_OR_RETURN(std::string root, ctx_->CheckpointDir());
+    std::shared_ptr<Node<T>> source = AsNode();
+    const std::string dir = absl::StrCat(root, "/rdd-", source->rdd_id());
+    CheckpointWriteAction<T> action;
+    action.dir = dir;
+    RETURN_IF_ERROR(RunAction(std::move(action), AllPartitions(), "checkpoint").status());
+    auto node = std::make_shared<CheckpointNode<T>>(dir);
+    ctx_->InitNode(*node, num_partitions());
+    return Rdd<T, Pipeline<T>>(ctx_, std::move(node));
   }
 
   // ---- narrow transformations of pair RDDs (T = std::pair<K, V>) ----
