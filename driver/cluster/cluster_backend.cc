@@ -188,6 +188,12 @@ void ClusterBackend::SetApplicationEndedCallback(std::function<void(absl::Status
   on_app_ended_ = std::move(callback);
 }
 
+void ClusterBackend::SetShuffleServerLostCallback(
+    std::function<void(std::string address)> callback) {
+  absl::MutexLock lock(&mu_);
+  on_shuffle_server_lost_ = std::move(callback);
+}
+
 std::vector<ExecutorSlots> ClusterBackend::Executors() const {
   absl::MutexLock lock(&mu_);
   std::vector<ExecutorSlots> out;
@@ -395,6 +401,12 @@ void ClusterBackend::OnManagerEvent(const v1::ApplicationEvent& event) {
     Log()->warn("cluster manager: executor daemon {} on {} lost: {}",
                 event.daemon_removed().daemon_id(), event.daemon_removed().host(),
                 event.daemon_removed().reason());
+    std::function<void(std::string)> lost;
+    {
+      absl::MutexLock lock(&mu_);
+      lost = on_shuffle_server_lost_;
+    }
+    if (lost) lost(event.daemon_removed().daemon_address());
   } else if (event.has_application_removed()) {
     std::function<void(absl::Status)> ended;
     {

@@ -61,6 +61,7 @@ class ClusterBackend : public ExecutorBackend {
   void SetResultCallback(ResultCallback callback) override;
   void SetExecutorsChangedCallback(std::function<void()> callback) override;
   void SetApplicationEndedCallback(std::function<void(absl::Status)> callback) override;
+  void SetShuffleServerLostCallback(std::function<void(std::string address)> callback) override;
   std::vector<ExecutorSlots> Executors() const override;
   void LaunchTasks(const std::string& executor_id, std::shared_ptr<const v1::StagePlan> plan,
                    std::vector<v1::TaskDescriptor> tasks) override;
@@ -115,6 +116,7 @@ class ClusterBackend : public ExecutorBackend {
   ResultCallback on_result_ ABSL_GUARDED_BY(mu_);
   std::function<void()> on_executors_changed_ ABSL_GUARDED_BY(mu_);
   std::function<void(absl::Status)> on_app_ended_ ABSL_GUARDED_BY(mu_);
+  std::function<void(std::string)> on_shuffle_server_lost_ ABSL_GUARDED_BY(mu_);
   // Ordered, so Executors() lists them in a stable order without sorting each call.
   std::map<std::string, Executor> executors_ ABSL_GUARDED_BY(mu_);
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;

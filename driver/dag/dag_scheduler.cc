@@ -45,6 +45,16 @@ DagScheduler::DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options
       task_scheduler_.Revive();
     });
   });
+  backend_->SetShuffleServerLostCallback([this](std::string address) {
+    loop_->Post([this, address = std::move(address)] {
+      // Forgetting them now, rather than at each reducer's fetch failure, lets the next
+      // stage submission recompute exactly the lost partitions in one go.
+      const int lost = map_outputs_.UnregisterShuffleAddress(address);
+      if (lost > 0) {
+        Log()->warn("{} map outputs lost with the shuffle server at {}", lost, address);
+      }
+    });
+  });
   backend_->SetApplicationEndedCallback([this](absl::Status reason) {
     loop_->Post([this, reason] {
       application_ended_ = reason;
@@ -370,6 +380,14 @@ void DagScheduler::MarkStageFinished(Stage* stage) {
       for (auto& r : jit->second->results) results.push_back(std::move(*r));
       FinishJob(jit->second.get(), std::move(results));
     }
+    return;
+  }
+  if (!map_outputs_.IsAvailable(stage->shuffle_dep->shuffle_id())) {
+    // Outputs were lost while it ran (fetch failures, a lost host): run the missing ones
+    // again, or the stages waiting for them would wait forever.
+    Log()->info("Stage {} ({}) lost outputs while it ran; running the missing partitions",
+                stage->id, stage->name);
+    SubmitStage(stage);
     return;
   }
   SubmitWaitingStages();

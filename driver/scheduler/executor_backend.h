@@ -36,6 +36,9 @@ class ExecutorBackend {
   // Called once if the application can no longer run at all (e.g. the cluster manager
   // ended it); every job then fails with this status instead of waiting for executors.
   virtual void SetApplicationEndedCallback(std::function<void(absl::Status)> callback) {}
+  // Called with the address of a shuffle server (an executor daemon) that is gone with
+  // its machine: every map output it served is lost. Optional.
+  virtual void SetShuffleServerLostCallback(std::function<void(std::string address)> callback) {}
   // Executors currently available and their task slots.
   virtual std::vector<ExecutorSlots> Executors() const = 0;
   // Starts `tasks` of `plan` on `executor_id` (one message on a cluster). Returns

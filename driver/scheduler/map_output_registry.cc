@@ -40,6 +40,20 @@ int MapOutputRegistry::UnregisterExecutor(const std::string& executor_id) {
   return lost;
 }
 
+int MapOutputRegistry::UnregisterShuffleAddress(const std::string& shuffle_address) {
+  int lost = 0;
+  for (auto& [id, outputs] : shuffles_) {
+    for (auto& out : outputs) {
+      if (out && out->shuffle_address() == shuffle_address) {
+        out.reset();
+        ++lost;
+      }
+    }
+  }
+  if (lost > 0) ++epoch_;
+  return lost;
+}
+
 std::vector<int> MapOutputRegistry::MissingMaps(int shuffle_id) const {
   std::vector<int> missing;
   auto it = shuffles_.find(shuffle_id);

@@ -25,6 +25,9 @@ class MapOutputRegistry {
   void UnregisterMapOutput(int shuffle_id, int map_id);
   // Forgets every output written by `executor_id`; returns how many were lost.
   int UnregisterExecutor(const std::string& executor_id);
+  // Forgets every output served from `shuffle_address` (a lost daemon, i.e. a lost host);
+  // returns how many were lost. Bumps the epoch when any was.
+  int UnregisterShuffleAddress(const std::string& shuffle_address);
 
   // Map partitions of `shuffle_id` without a registered output.
   std::vector<int> MissingMaps(int shuffle_id) const;

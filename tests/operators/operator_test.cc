@@ -2,21 +2,50 @@
 
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "tests/cluster/local_cluster.h"
 
 namespace centella {
 namespace {
 
-// The one cluster of this process, started on first use.
+// The one cluster of this process, started on first use; stopped after the last test,
+// and its directory (logs, three copies of this ~100 MB binary) removed unless a test
+// failed.
+std::unique_ptr<LocalCluster>& ClusterSlot() {
+  static auto* slot = new std::unique_ptr<LocalCluster>();
+  return *slot;
+}
+std::string& ClusterDir() {
+  static auto* dir = new std::string();
+  return *dir;
+}
+
+class StopClusterAtTheEnd : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    ClusterSlot().reset();
+    if (!ClusterDir().empty() && !::testing::UnitTest::GetInstance()->Failed()) {
+      std::error_code ec;
+      std::filesystem::remove_all(ClusterDir(), ec);
+    }
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kStopCluster =
+    ::testing::AddGlobalTestEnvironment(new StopClusterAtTheEnd);
+
 LocalCluster* SharedCluster() {
-  static std::unique_ptr<LocalCluster> cluster = [] {
+  std::unique_ptr<LocalCluster>& cluster = ClusterSlot();
+  if (cluster) return cluster.get();
+  cluster = [] {
     std::string build = BuildDirFromEnvironment();
     if (build.empty()) {
       ADD_FAILURE() << "CENTELLA_BUILD_DIR is not set (run through ctest)";
       return std::unique_ptr<LocalCluster>();
     }
-    auto started = LocalCluster::Start(FreshTestDir("operators-cluster"), build,
-                                       /*daemons=*/2, /*cores_per_daemon=*/2);
+    ClusterDir() = FreshTestDir("operators-cluster");
+    auto started = LocalCluster::Start(ClusterDir(), build, /*daemons=*/2,
+                                       /*cores_per_daemon=*/2);
     if (!started.ok()) {
       ADD_FAILURE() << "cannot start the cluster: " << started.status();
       return std::unique_ptr<LocalCluster>();
