@@ -16,8 +16,7 @@
 // The join benchmark (bench/join) runs it on tables from `centella-gen-records orders`
 // and `customers`; see docs/benchmarks.md.
 //
-//   centella-submit --master local[2] build/examples/orders_by_region orders.txt \
-//       customers.txt totals
+//   centella-submit --master local[2] build/examples/orders_by_region orders.txt customers.txt out
 #include <charconv>
 #include <cstdint>
 #include <cstdio>

@@ -42,7 +42,7 @@ TEST(SortRecordsTest, RecordsHaveTheDocumentedLayout) {
       ASSERT_LE(r[i], '~') << r;
     }
     ASSERT_EQ(r[10], '\t') << r;
-    char number[16];
+    char number[24];
     std::snprintf(number, sizeof(number), "%012llu", static_cast<unsigned long long>(row));
     ASSERT_EQ(r.substr(11, 12), number) << r;
     ASSERT_EQ(r[23], ' ') << r;
