@@ -18,8 +18,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -238,8 +238,7 @@ absl::Status Run(const std::string& orders_path, const std::string& customers_pa
   std::string text;
   for (size_t i = 0; i < totals.size(); ++i) {
     if (totals[i].orders == 0) continue;
-    absl::StrAppend(&text, table.regions()[i], "\t", totals[i].cents, "\t", totals[i].orders,
-                    "\n");
+    absl::StrAppend(&text, table.regions()[i], "\t", totals[i].cents, "\t", totals[i].orders, "\n");
   }
   std::filesystem::create_directories(out, error);
   if (error) {

@@ -56,7 +56,8 @@ bool Int(const std::vector<std::string>& row, size_t i, int64_t* out) {
   if (i >= row.size() || row[i].empty()) return false;
   const std::string& s = row[i];
   for (size_t k = 0; k < s.size(); ++k) {
-    if (!(std::isdigit(static_cast<unsigned char>(s[k])) || (k == 0 && s[k] == '-' && s.size() > 1))) {
+    if (!(std::isdigit(static_cast<unsigned char>(s[k])) ||
+          (k == 0 && s[k] == '-' && s.size() > 1))) {
       return false;
     }
   }
@@ -105,25 +106,30 @@ TEST(JoinBenchmarkTest, JobAndBaselineMatchAnIndependentJoin) {
   const char* build_env = std::getenv("CENTELLA_BUILD_DIR");
   ASSERT_NE(build_env, nullptr) << "CENTELLA_BUILD_DIR not set (run through ctest)";
   const std::string build = build_env;
-  const fs::path dir = fs::path(::testing::TempDir()) / ("join-bench-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::path(::testing::TempDir()) / ("join-bench-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string orders = (dir / "orders.txt").string();
   const std::string customers = (dir / "customers.txt").string();
-  RunResult gen = RunCommand(build + "/bin/centella-gen-records customers --rows 20000 "
-                             "--regions 7 --seed 3 --quiet --out " + customers);
+  RunResult gen = RunCommand(build +
+                             "/bin/centella-gen-records customers --rows 20000 "
+                             "--regions 7 --seed 3 --quiet --out " +
+                             customers);
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
-  gen = RunCommand(build + "/bin/centella-gen-records orders --rows 200000 "
-                   "--max-customer-id 22000 --seed 3 --quiet --out " + orders);
+  gen = RunCommand(build +
+                   "/bin/centella-gen-records orders --rows 200000 "
+                   "--max-customer-id 22000 --seed 3 --quiet --out " +
+                   orders);
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
   {
     std::ofstream c(customers, std::ios::app | std::ios::binary);
-    c << "5\tregion-twice\n"          // customer 5 again: its orders count in both regions
-      << "30000\tregion-crlf\r\n"     // a region of its own, after CRLF is dropped
-      << "30001\tregion-x\textra\n"   // extra fields are ignored
-      << "30002\n"                    // no region field: skipped
-      << "-7\tregion-negative\n"      // a negative id: skipped
-      << "12x\tregion-bad\n";         // not a number: skipped
+    c << "5\tregion-twice\n"         // customer 5 again: its orders count in both regions
+      << "30000\tregion-crlf\r\n"    // a region of its own, after CRLF is dropped
+      << "30001\tregion-x\textra\n"  // extra fields are ignored
+      << "30002\n"                   // no region field: skipped
+      << "-7\tregion-negative\n"     // a negative id: skipped
+      << "12x\tregion-bad\n";        // not a number: skipped
     std::ofstream o(orders, std::ios::app | std::ios::binary);
     o << "900001\t30000\t250\r\n"
       << "900002\t30001\t-40\tgift\n"  // a negative amount and an extra field

@@ -74,8 +74,7 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   size_t filled = 0;
   while (true) {
     if (filled == data.size()) data.resize(data.size() + kReadBytes);  // The file grew.
-    const ssize_t n =
-        ::read(fd, data.data() + filled, std::min(kReadBytes, data.size() - filled));
+    const ssize_t n = ::read(fd, data.data() + filled, std::min(kReadBytes, data.size() - filled));
     if (n < 0) {
       if (errno == EINTR) continue;
       absl::Status status = ErrnoError("cannot read", path);

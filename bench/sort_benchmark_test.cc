@@ -56,7 +56,9 @@ std::string ReferenceSort(const std::string& data) {
     lines.push_back(std::move(line));
     at = end + 1;
   }
-  auto key = [](const std::string& line) { return std::string_view(line).substr(0, line.find('\t')); };
+  auto key = [](const std::string& line) {
+    return std::string_view(line).substr(0, line.find('\t'));
+  };
   std::stable_sort(lines.begin(), lines.end(),
                    [&](const std::string& a, const std::string& b) { return key(a) < key(b); });
   std::string out;
@@ -94,8 +96,8 @@ class SortBenchmarkTest : public ::testing::Test {
   void ExpectAllSortLike(const std::string& input, const std::string& split_bytes) {
     const std::string want = ReferenceSort(ReadFile(input));
     const fs::path base_out = dir_ / "baseline";
-    RunResult r = RunCommand(build_ + "/bench/sort_baseline '" + input + "' '" +
-                             base_out.string() + "'");
+    RunResult r =
+        RunCommand(build_ + "/bench/sort_baseline '" + input + "' '" + base_out.string() + "'");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     EXPECT_TRUE(fs::exists(base_out / "_SUCCESS"));
     EXPECT_EQ(Concatenated(base_out), want) << "baseline";
@@ -117,8 +119,10 @@ class SortBenchmarkTest : public ::testing::Test {
 TEST_F(SortBenchmarkTest, GeneratedRecordsWithManyEqualKeys) {
   const std::string input = (dir_ / "records.txt").string();
   // One record in five on one of 1000 shared keys: many ties, spread over all partitions.
-  RunResult gen = RunCommand(build_ + "/bin/centella-gen-records sort --bytes 3000000 --seed 5 "
-                             "--duplicates-per-mille 200 --quiet --out '" + input + "'");
+  RunResult gen = RunCommand(build_ +
+                             "/bin/centella-gen-records sort --bytes 3000000 --seed 5 "
+                             "--duplicates-per-mille 200 --quiet --out '" +
+                             input + "'");
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
   ExpectAllSortLike(input, "400k");
 }
@@ -128,19 +132,18 @@ TEST_F(SortBenchmarkTest, LineFormatCornerCases) {
   // CRLF, no TAB (the whole line is the key), an empty line and an empty key, bytes above
   // 0x7f (they sort after ASCII: unsigned comparison), equal keys with different payloads,
   // a key that is a prefix of another, and a last line without "\n".
-  std::ofstream(input, std::ios::binary)
-      << "b\tsecond b\r\n"
-      << "no-tab line\n"
-      << "\n"
-      << "\tempty key\n"
-      << "\xc3\xa9t\xc3\xa9\thigh bytes\n"
-      << "b\tthird b\n"
-      << "a\tfirst a\n"
-      << "ab\tlonger key\n"
-      << "abcdefgh\t8 bytes\n"
-      << "abcdefghi\t9 bytes\n"
-      << "abcdefgh\tagain 8 bytes\n"
-      << "b\tlast b, no newline";
+  std::ofstream(input, std::ios::binary) << "b\tsecond b\r\n"
+                                         << "no-tab line\n"
+                                         << "\n"
+                                         << "\tempty key\n"
+                                         << "\xc3\xa9t\xc3\xa9\thigh bytes\n"
+                                         << "b\tthird b\n"
+                                         << "a\tfirst a\n"
+                                         << "ab\tlonger key\n"
+                                         << "abcdefgh\t8 bytes\n"
+                                         << "abcdefghi\t9 bytes\n"
+                                         << "abcdefgh\tagain 8 bytes\n"
+                                         << "b\tlast b, no newline";
   ExpectAllSortLike(input, "40");  // a few lines per partition
 }
 

@@ -79,15 +79,15 @@ absl::Status OrdersByRegion(centella::Context& ctx, const std::string& orders_pa
       ctx.text_file(customers_path)
           .map([](const std::string& line) { return ParseCustomer(line); })
           .filter([](const std::pair<int64_t, std::string>& c) { return c.first >= 0; });
-  return orders.join(customers)
+  return orders
+      .join(customers)
       // (customer, (amount, region)) -> (region, (amount, 1))
       .map([](std::pair<int64_t, std::pair<int64_t, std::string>> row) {
         return std::pair<std::string, Totals>(std::move(row.second.second),
                                               Totals(row.second.first, 1));
       })
-      .reduce_by_key([](Totals a, Totals b) {
-        return Totals(a.first + b.first, a.second + b.second);
-      })
+      .reduce_by_key(
+          [](Totals a, Totals b) { return Totals(a.first + b.first, a.second + b.second); })
       .save_as_text_file(out);
 }
 

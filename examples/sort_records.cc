@@ -20,7 +20,8 @@
 namespace {
 
 absl::Status SortRecords(centella::Context& ctx, const std::string& in, const std::string& out) {
-  return ctx.text_file(in)
+  return ctx
+      .text_file(in)
       // (key, line): the key is copied out, the line moved along as the value. A lambda,
       // not a function pointer: executors in other processes load the code elsewhere.
       .map([](std::string line) {

@@ -12,7 +12,8 @@ namespace centella::gen_records {
 namespace {
 
 absl::Status ErrnoStatus(int error, std::string_view what, const std::string& path) {
-  const std::string message = absl::StrCat(std::string(what), " ", path, ": ", std::strerror(error));
+  const std::string message =
+      absl::StrCat(std::string(what), " ", path, ": ", std::strerror(error));
   switch (error) {
     case ENOENT:
     case ENOTDIR:

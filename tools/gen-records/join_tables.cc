@@ -28,9 +28,8 @@ char* WriteNumber(char* out, uint64_t n) {
 
 absl::StatusOr<TableStats> GenerateCustomers(const CustomerOptions& options, ChunkSink sink) {
   if (options.regions < 1 || options.regions > CustomerOptions::kMaxRegions) {
-    return absl::InvalidArgumentError(absl::StrCat("regions must be in 1..",
-                                                   CustomerOptions::kMaxRegions, ", got ",
-                                                   options.regions));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "regions must be in 1..", CustomerOptions::kMaxRegions, ", got ", options.regions));
   }
   std::vector<std::string> names;
   names.reserve(static_cast<size_t>(options.regions));

@@ -99,8 +99,9 @@ int main(int argc, char** argv) {
   CLI::App* orders = app.add_subcommand(
       "orders", "\"order_id<TAB>customer_id<TAB>amount_cents\" rows, customers uniform");
   orders->add_option("--rows", order_options.rows, "Number of orders")->capture_default_str();
-  orders->add_option("--max-customer-id", order_options.max_customer_id,
-                     "Customer ids are uniform over 1..this")
+  orders
+      ->add_option("--max-customer-id", order_options.max_customer_id,
+                   "Customer ids are uniform over 1..this")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 62));
   common(orders);

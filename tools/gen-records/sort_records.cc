@@ -21,8 +21,8 @@ static_assert(kFillerBytes == 75);
 constexpr char kFirstKeyByte = '!';
 constexpr uint64_t kKeyAlphabet = 94;
 // 94^5 < 2^64: half a key from one Below() draw.
-constexpr uint64_t kHalfKeySpace = kKeyAlphabet * kKeyAlphabet * kKeyAlphabet * kKeyAlphabet *
-                                   kKeyAlphabet;
+constexpr uint64_t kHalfKeySpace =
+    kKeyAlphabet * kKeyAlphabet * kKeyAlphabet * kKeyAlphabet * kKeyAlphabet;
 
 // 64 filler bytes: six random bits each, ten per 64-bit draw.
 constexpr char kFillerAlphabet[] =
@@ -36,7 +36,8 @@ Key RandomKey(RandomBitSource& random) {
   for (int half = 0; half < 2; ++half) {
     uint64_t digits = random.Below(kHalfKeySpace);
     for (int i = 0; i < kSortKeyBytes / 2; ++i) {
-      key[half * (kSortKeyBytes / 2) + i] = static_cast<char>(kFirstKeyByte + digits % kKeyAlphabet);
+      key[half * (kSortKeyBytes / 2) + i] =
+          static_cast<char>(kFirstKeyByte + digits % kKeyAlphabet);
       digits /= kKeyAlphabet;
     }
   }
@@ -52,8 +53,7 @@ void WriteNumber(uint64_t n, char* out) {
 
 }  // namespace
 
-absl::StatusOr<TableStats> GenerateSortRecords(const SortRecordOptions& options,
-                                               ChunkSink sink) {
+absl::StatusOr<TableStats> GenerateSortRecords(const SortRecordOptions& options, ChunkSink sink) {
   if (options.duplicate_per_mille < 0 || options.duplicate_per_mille > 1000) {
     return absl::InvalidArgumentError(absl::StrCat(
         "duplicate keys per mille must be in 0..1000, got ", options.duplicate_per_mille));

@@ -40,8 +40,7 @@ inline constexpr int kHotKeys = 1000;
 
 // Generates the records into `sink`. InvalidArgument for out-of-range options; a sink
 // error is returned as is.
-absl::StatusOr<TableStats> GenerateSortRecords(const SortRecordOptions& options,
-                                               ChunkSink sink);
+absl::StatusOr<TableStats> GenerateSortRecords(const SortRecordOptions& options, ChunkSink sink);
 
 }  // namespace centella::gen_records
 
