@@ -3,10 +3,15 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <tuple>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/logging/logger.h"
 #include "common/status/status_macros.h"
@@ -72,6 +77,26 @@ const ConfEntry<int64_t> kMaxTaskFailures{
     "centella.task.maxFailures", 0,
     "Failures of one task before its job is aborted; 0 means 1 in local mode (as Spark's "
     "local[N]) and 4 on a cluster."};
+
+// centella.speculation (false), .quantile (0.75), .multiplier (1.5), .minRunTime (100ms).
+absl::StatusOr<TaskScheduler::SpeculationOptions> SpeculationFromConf(const Conf& conf) {
+  TaskScheduler::SpeculationOptions o;
+  ASSIGN_OR_RETURN(o.enabled, conf.GetBool("centella.speculation", false));
+  ASSIGN_OR_RETURN(o.min_run_time,
+                   conf.GetDuration("centella.speculation.minRunTime", o.min_run_time));
+  for (auto [key, value, low, high] :
+       {std::tuple<const char*, double*, double, double>{"centella.speculation.quantile",
+                                                          &o.quantile, 0.0, 1.0},
+        {"centella.speculation.multiplier", &o.multiplier, 1.0, 1e6}}) {
+    ASSIGN_OR_RETURN(std::string text, conf.GetString(key, ""));
+    if (text.empty()) continue;
+    if (!absl::SimpleAtod(text, value) || *value < low || *value > high) {
+      return absl::InvalidArgumentError(absl::StrCat(key, " must be a number in [", low, ", ",
+                                                     high, "], got \"", text, "\""));
+    }
+  }
+  return o;
+}
 
 }  // namespace
 
@@ -185,11 +210,13 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
       std::vector<SchedulerListener*>{ctx->progress_bar_.get(), options.listener});
   ASSIGN_OR_RETURN(absl::Duration locality_wait, ctx->conf_.Get(kLocalityWait));
   ASSIGN_OR_RETURN(absl::Duration no_executors_timeout, ctx->conf_.Get(kNoExecutorsTimeout));
+  ASSIGN_OR_RETURN(TaskScheduler::SpeculationOptions speculation,
+                   SpeculationFromConf(ctx->conf_));
   ctx->scheduler_ = std::make_unique<DagScheduler>(
       ctx->backend_.get(),
       DagSchedulerOptions{ctx->app_id_, static_cast<int>(max_failures), /*max_stage_attempts=*/4,
                           ctx->listeners_.get(), ctx->accumulators_.get(), locality_wait,
-                          no_executors_timeout});
+                          no_executors_timeout, speculation});
   if (master.kind == MasterUrl::Kind::kLocal) {
     Log()->info("Started {} ({}) on {} with {} task threads", ctx->app_name_, ctx->app_id_,
                 master.text, master.threads);
@@ -307,6 +334,19 @@ absl::Status Context::PrepareOutputDir(const std::string& dir) {
   if (ec) {
     return absl::PermissionDeniedError(
         absl::StrCat("cannot create output directory ", dir, ": ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Context::CommitOutputParts(const std::string& dir,
+                                        const std::vector<std::string>& attempts) {
+  for (size_t p = 0; p < attempts.size(); ++p) {
+    const std::string from = absl::StrCat(dir, "/_temporary/", attempts[p]);
+    const std::string to = absl::StrFormat("%s/part-%05d", dir, p);
+    if (std::rename(from.c_str(), to.c_str()) != 0) {
+      return absl::InternalError(
+          absl::StrCat("cannot commit ", from, " as ", to, ": ", std::strerror(errno)));
+    }
   }
   return absl::OkStatus();
 }

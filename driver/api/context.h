@@ -138,6 +138,10 @@ class Context {
   // Output committer for save_* actions. Prepare: AlreadyExists naming `dir` when it
   // exists (nothing is overwritten); creates it with its _temporary directory.
   absl::Status PrepareOutputDir(const std::string& dir);
+  // Commits one attempt file per partition: `attempts[p]` (a name in dir/_temporary,
+  // from the attempt whose result the job kept) becomes dir/part-NNNNN. Other attempts'
+  // files are never committed; FinishOutputDir removes them.
+  absl::Status CommitOutputParts(const std::string& dir, const std::vector<std::string>& attempts);
   // On success removes _temporary and writes the empty _SUCCESS marker last; on failure
   // removes `dir` (which PrepareOutputDir created) with its partial contents.
   absl::Status FinishOutputDir(const std::string& dir, bool success);

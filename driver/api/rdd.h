@@ -851,8 +851,10 @@ class Rdd {
     action.dir = path;
     absl::StatusOr<std::vector<std::string>> r =
         RunAction(std::move(action), AllPartitions(), "save_as_text_file");
-    RETURN_IF_ERROR(ctx_->FinishOutputDir(path, r.ok()));
-    return r.status();
+    absl::Status committed = r.status();
+    if (r.ok()) committed = ctx_->CommitOutputParts(path, *r);
+    RETURN_IF_ERROR(ctx_->FinishOutputDir(path, committed.ok()));
+    return committed;
   }
 
   // ---- introspection ----

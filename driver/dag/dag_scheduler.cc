@@ -32,6 +32,9 @@ DagScheduler::DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options
           listener->OnTaskStart(task, executor_id);
         });
   }
+  task_scheduler_.SetSpeculation(options_.speculation, [this](absl::Duration delay) {
+    loop_->PostAfter(delay, [this] { task_scheduler_.CheckSpeculation(); });
+  });
   task_scheduler_.SetLocalityWait(options_.locality_wait, [this](absl::Duration delay) {
     loop_->PostAfter(delay, [this] { task_scheduler_.Revive(); });
   });

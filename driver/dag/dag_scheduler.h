@@ -46,6 +46,8 @@ struct DagSchedulerOptions {
   // with the reason (centella.scheduler.noExecutorsTimeout; zero waits forever). The wait
   // is logged when it starts and when it ends.
   absl::Duration no_executors_timeout = absl::Minutes(2);
+  // Copies of slow tasks (centella.speculation*); off by default.
+  TaskScheduler::SpeculationOptions speculation;
 };
 
 class DagScheduler {

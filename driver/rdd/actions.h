@@ -300,11 +300,9 @@ struct SaveTextAction {
     }
     file = nullptr;
     if (!error.ok()) return error;
-    std::string final_path = absl::StrFormat("%s/part-%05d", dir, ctx.partition());
-    if (std::rename(attempt_path.c_str(), final_path.c_str()) != 0) {
-      return absl::InternalError(absl::StrCat("cannot commit ", final_path));
-    }
-    return std::string();
+    // The driver commits (renames) the attempt whose result the job keeps, so that with
+    // speculative or duplicate attempts exactly one commits each partition.
+    return attempt_path.substr(attempt_path.rfind('/') + 1);
   }
   void Write(ByteWriter& w) const { w.PutBytes(dir); }
   static std::optional<SaveTextAction> Read(ByteReader& r) {

@@ -18,7 +18,10 @@ void TaskScheduler::Submit(std::shared_ptr<const v1::StagePlan> plan,
                            const std::vector<int>& cached_rdds) {
   cancelled_stages_.erase(plan->stage_id());
   const absl::Time now = absl::Now();
+  stage_times_[plan->stage_id()].first += static_cast<int>(tasks.size());
   for (v1::TaskDescriptor& t : tasks) {
+    succeeded_.erase({t.stage_id(), t.partition()});
+    speculated_.erase({t.stage_id(), t.partition()});
     Pending p{plan, std::move(t), {}, now};
     for (int rdd : cached_rdds) {
       if (const std::vector<std::string>* where = cache_.Get(rdd, p.task.partition())) {
@@ -29,6 +32,55 @@ void TaskScheduler::Submit(std::shared_ptr<const v1::StagePlan> plan,
     queue_.push_back(std::move(p));
   }
   LaunchReady();
+  ScheduleSpeculationCheck();
+}
+
+void TaskScheduler::ScheduleSpeculationCheck() {
+  if (!speculation_.enabled || !check_after_ || check_pending_) return;
+  check_pending_ = true;
+  check_after_(speculation_.interval);
+}
+
+void TaskScheduler::CheckSpeculation() {
+  check_pending_ = false;
+  if (running_.empty() && queue_.empty()) return;  // the next Submit starts checking again
+  const absl::Time now = absl::Now();
+  std::vector<Pending> copies;
+  for (const auto& [task_id, entry] : running_) {
+    const Pending& p = entry.second;
+    const std::pair<int, int> key{p.task.stage_id(), p.task.partition()};
+    if (speculated_.contains(key) || succeeded_.contains(key) ||
+        cancelled_stages_.contains(key.first)) {
+      continue;
+    }
+    auto st = stage_times_.find(key.first);
+    if (st == stage_times_.end() || st->second.second.empty()) continue;
+    const auto& [total, times] = st->second;
+    if (static_cast<double>(times.size()) < speculation_.quantile * total) continue;
+    std::vector<absl::Duration> sorted = times;
+    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+    const absl::Duration median = sorted[sorted.size() / 2];
+    const absl::Duration threshold =
+        std::max(speculation_.min_run_time, median * speculation_.multiplier);
+    if (now - p.launched <= threshold) continue;
+    Log()->info("speculating task {} of stage {}: running {} on {}, median task {}", task_id,
+                key.first,
+                absl::FormatDuration(absl::Trunc(now - p.launched, absl::Milliseconds(1))),
+                entry.first, absl::FormatDuration(absl::Trunc(median, absl::Milliseconds(1))));
+    speculated_.insert(key);
+    Pending copy = p;
+    copy.preferred.clear();
+    copy.failed_on = {entry.first};  // elsewhere when another executor can take it
+    copy.queued = now;
+    copies.push_back(std::move(copy));
+  }
+  for (Pending& c : copies) {
+    ++speculative_launches_;
+    queued_constrained_ += c.constrained();
+    queue_.push_back(std::move(c));
+  }
+  if (!copies.empty()) LaunchReady();
+  ScheduleSpeculationCheck();
 }
 
 bool TaskScheduler::Allowed(const Pending& p, const std::string& executor,
@@ -109,6 +161,8 @@ void TaskScheduler::LaunchReady() {
       p.task.set_attempt(attempt);
       p.task.set_task_id(absl::StrCat(p.task.stage_id(), ".", p.task.partition(), ".", attempt));
       ++busy;
+      p.launched = now;
+      ++running_attempts_[{p.task.stage_id(), p.task.partition()}];
       if (batch_plan != p.plan) flush();
       batch_plan = p.plan;
       batch.push_back(p.task);
@@ -137,6 +191,9 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
   auto [executor_id, pending] = std::move(it->second);
   running_.erase(it);
   --busy_cores_[executor_id];
+  const std::pair<int, int> key{result.stage_id(), result.partition()};
+  const int still_running = --running_attempts_[key];
+  if (still_running <= 0) running_attempts_.erase(key);
   for (const v1::CachedBlock& b : result.cached_blocks()) {
     cache_.Add(b.rdd_id(), b.partition(), executor_id);
   }
@@ -148,9 +205,21 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
     avg_task_micros_ = avg_task_micros_ >= 1e9 ? micros : 0.8 * avg_task_micros_ + 0.2 * micros;
   }
 
+  if (result.state() == v1::TASK_STATE_FINISHED && !succeeded_.contains(key)) {
+    auto st = stage_times_.find(result.stage_id());
+    if (st != stage_times_.end()) st->second.second.push_back(absl::Now() - pending.launched);
+  }
+  // Another attempt of this partition already succeeded or is still running (a
+  // speculative copy): this attempt's failure needs no retry.
+  const bool other_attempt = succeeded_.contains(key) || still_running > 0;
+  if (result.state() == v1::TASK_STATE_FINISHED) succeeded_.insert(key);
+
   Verdict verdict;
-  if (cancelled_stages_.contains(result.stage_id()) ||
-      result.stage_attempt() != pending.plan->stage_attempt()) {
+  if (result.state() != v1::TASK_STATE_FINISHED && other_attempt &&
+      result.state() != v1::TASK_STATE_FETCH_FAILED) {
+    verdict = Verdict::kIgnored;
+  } else if (cancelled_stages_.contains(result.stage_id()) ||
+             result.stage_attempt() != pending.plan->stage_attempt()) {
     verdict = result.state() == v1::TASK_STATE_FINISHED ? Verdict::kFinished : Verdict::kIgnored;
   } else if (result.state() == v1::TASK_STATE_FINISHED) {
     verdict = Verdict::kFinished;
@@ -188,6 +257,7 @@ void TaskScheduler::CancelStage(int stage_id) {
   queued_constrained_ = static_cast<int>(std::count_if(
       queue_.begin(), queue_.end(), [](const Pending& p) { return p.constrained(); }));
   excluded_.erase(stage_id);
+  stage_times_.erase(stage_id);
   absl::erase_if(failed_partitions_,
                  [stage_id](const auto& kv) { return kv.first.first == stage_id; });
 }

@@ -17,6 +17,12 @@
 // that stage (Spark's exclude-on-failure) — unless no other executor is left, so that
 // exclusion can slow a job down but never hang it.
 //
+// Speculation (off by default): once a stage has finished `quantile` of its tasks, a task
+// running longer than max(min_run_time, multiplier x the median finished task) gets a
+// copy, on another executor when there is one. The first attempt to succeed is the
+// task's result; the other's result is ignored (the DAG scheduler keeps the first), and
+// its failure is not retried.
+//
 // Cache locality (delay scheduling, as Spark): a task that reads a cached partition goes
 // to an executor holding it; it waits up to the locality wait for one of them to have a
 // free slot before it runs anywhere (and never waits for executors that are gone).
@@ -64,6 +70,22 @@ class TaskScheduler {
     revive_after_ = std::move(revive_after);
   }
   CacheLocations& cache_locations() { return cache_; }
+
+  struct SpeculationOptions {
+    bool enabled = false;
+    double quantile = 0.75;
+    double multiplier = 1.5;
+    absl::Duration min_run_time = absl::Milliseconds(100);
+    absl::Duration interval = absl::Milliseconds(100);
+  };
+  // `check_after(d)` must call CheckSpeculation() after d, from the owner's loop.
+  void SetSpeculation(SpeculationOptions options, std::function<void(absl::Duration)> check_after) {
+    speculation_ = options;
+    check_after_ = std::move(check_after);
+  }
+  // Queues copies of slow tasks (see above) and schedules the next check while tasks run.
+  void CheckSpeculation();
+  int speculative_launches() const { return speculative_launches_; }
   // Executors excluded for `stage_id` after repeated task failures there.
   std::vector<std::string> ExcludedExecutors(int stage_id) const {
     auto it = excluded_.find(stage_id);
@@ -104,6 +126,7 @@ class TaskScheduler {
     std::vector<std::string> preferred;  // executors holding its cached input
     absl::Time queued;
     std::vector<std::string> failed_on;  // executors where earlier attempts failed
+    absl::Time launched;                 // when it was handed to an executor
     bool constrained() const { return !preferred.empty() || !failed_on.empty(); }
   };
   // Whether `p` may run on `executor` now: not where it failed or where its stage is
@@ -128,6 +151,17 @@ class TaskScheduler {
   double avg_task_micros_ = 1e9;
   std::deque<Pending> queue_;
   static constexpr int kMaxFailedTasksPerExecutor = 2;
+  void ScheduleSpeculationCheck();
+  SpeculationOptions speculation_;
+  std::function<void(absl::Duration)> check_after_;
+  bool check_pending_ = false;
+  int speculative_launches_ = 0;
+  // stage -> tasks submitted, and run times (launch to result) of those that succeeded.
+  absl::flat_hash_map<int, std::pair<int, std::vector<absl::Duration>>> stage_times_;
+  // (stage, partition) -> attempts running now; partitions already succeeded; copied.
+  absl::flat_hash_map<std::pair<int, int>, int> running_attempts_;
+  absl::flat_hash_set<std::pair<int, int>> succeeded_;
+  absl::flat_hash_set<std::pair<int, int>> speculated_;
   int queued_constrained_ = 0;  // entries of queue_ with preferred or failed-on executors
   // stage -> executors excluded for it; (stage, executor) -> partitions that failed there.
   absl::flat_hash_map<int, absl::flat_hash_set<std::string>> excluded_;
