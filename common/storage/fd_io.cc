@@ -11,7 +11,21 @@ namespace centella {
 
 absl::Status ErrnoStatus(int err, std::string_view what, const std::string& path) {
   std::string msg = absl::StrCat(std::string(what), " ", path, ": ", std::strerror(err));
-  return err == ENOENT ? absl::NotFoundError(msg) : absl::InternalError(msg);
+  switch (err) {
+    case ENOENT:
+    case ENOTDIR:
+      return absl::NotFoundError(msg);
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      return absl::PermissionDeniedError(msg);
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG:
+      return absl::ResourceExhaustedError(msg);
+    default:
+      return absl::InternalError(msg);
+  }
 }
 
 absl::Status WriteFully(int fd, std::string_view data, const std::string& path) {

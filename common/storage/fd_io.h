@@ -18,7 +18,9 @@ absl::Status WriteFully(int fd, std::string_view data, const std::string& path);
 // ends first; Internal for other errors.
 absl::Status PreadFully(int fd, uint64_t offset, size_t n, char* out, const std::string& path);
 
-// An errno as a status: NotFound for ENOENT, Internal otherwise; "<what> <path>: <reason>".
+// An errno as a status, "<what> <path>: <reason>": NotFound (ENOENT, ENOTDIR),
+// PermissionDenied (EACCES, EPERM, EROFS), ResourceExhausted (ENOSPC, EDQUOT, EFBIG),
+// Internal otherwise.
 absl::Status ErrnoStatus(int err, std::string_view what, const std::string& path);
 
 }  // namespace centella

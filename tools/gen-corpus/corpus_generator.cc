@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/status/status_macros.h"
+#include "common/storage/fd_io.h"
 #include "tools/gen-corpus/random_bit_source.h"
 
 namespace centella::gen_corpus {
@@ -29,25 +30,6 @@ absl::Status ValidateOptions(const CorpusOptions& options) {
         ", got min=", options.min_words_per_line, " max=", options.max_words_per_line));
   }
   return absl::OkStatus();
-}
-
-absl::Status ErrnoToStatus(int error, absl::string_view what, const std::string& path) {
-  const std::string message = absl::StrCat(what, " ", path, ": ", std::strerror(error));
-  switch (error) {
-    case ENOENT:
-    case ENOTDIR:
-      return absl::NotFoundError(message);
-    case EACCES:
-    case EPERM:
-    case EROFS:
-      return absl::PermissionDeniedError(message);
-    case ENOSPC:
-    case EDQUOT:
-    case EFBIG:
-      return absl::ResourceExhaustedError(message);
-    default:
-      return absl::InternalError(message);
-  }
 }
 
 // Closes the descriptor on every path out of WriteFile.
@@ -127,20 +109,12 @@ absl::StatusOr<CorpusStats> CorpusGenerator::Generate(
 
 absl::StatusOr<CorpusStats> CorpusGenerator::WriteFile(const std::string& path) const {
   ScopedFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (fd.get() < 0) return ErrnoToStatus(errno, "cannot open", path);
+  if (fd.get() < 0) return ErrnoStatus(errno, "cannot open", path);
 
-  ASSIGN_OR_RETURN(CorpusStats stats, Generate([&](std::string_view chunk) -> absl::Status {
-                     while (!chunk.empty()) {
-                       const ssize_t n = ::write(fd.get(), chunk.data(), chunk.size());
-                       if (n < 0) {
-                         if (errno == EINTR) continue;
-                         return ErrnoToStatus(errno, "cannot write", path);
-                       }
-                       chunk.remove_prefix(static_cast<size_t>(n));
-                     }
-                     return absl::OkStatus();
+  ASSIGN_OR_RETURN(CorpusStats stats, Generate([&](std::string_view chunk) {
+                     return WriteFully(fd.get(), chunk, path);
                    }));
-  if (fd.Close() != 0) return ErrnoToStatus(errno, "cannot close", path);
+  if (fd.Close() != 0) return ErrnoStatus(errno, "cannot close", path);
   return stats;
 }
 
