@@ -13,6 +13,8 @@
 #include "common/registry/operator_registry.h"
 #include "driver/rdd/plan_state.h"
 #include "driver/rdd/run_pipeline.h"
+#include "executor/memory/memory_manager.h"
+#include "executor/memory/size_estimate.h"
 #include "executor/task/node.h"
 
 namespace centella {
@@ -40,9 +42,17 @@ class CartesianNode final
     if (nb == 0 || partition < 0 || partition >= left->num_partitions() * nb) {
       return absl::InvalidArgumentError(absl::StrCat("cartesian has no partition ", partition));
     }
+    // The left partition is held while the right one streams past: accounted (not
+    // spillable).
+    MemoryReservation reservation(&ctx.memory());
+    int64_t bytes = 0;
     std::vector<A> lefts;
     auto keep = [&](std::span<A> batch) {
-      for (A& a : batch) lefts.push_back(std::move(a));
+      for (A& a : batch) {
+        lefts.push_back(std::move(a));
+        bytes += EstimateBytes(lefts.back());
+      }
+      if (bytes > reservation.held()) reservation.Ensure(bytes);
       return true;
     };
     FunctionBatchSink<A, decltype(keep)> left_sink(keep);

@@ -15,6 +15,8 @@
 #include "driver/api/shippable_function.h"
 #include "driver/rdd/plan_state.h"
 #include "driver/rdd/run_pipeline.h"
+#include "executor/memory/memory_manager.h"
+#include "executor/memory/size_estimate.h"
 #include "executor/task/node.h"
 
 namespace centella {
@@ -60,8 +62,16 @@ class MapPartitionsNode final
   }
 
   absl::Status Compute(TaskContext& ctx, int partition, BatchSink<U>& out) const override {
+    // The materialized partition cannot spill: it is accounted (the task's peak memory
+    // shows it) and grows whatever the grant.
+    MemoryReservation reservation(&ctx.memory());
+    int64_t bytes = 0;
     std::vector<T> records;
-    auto sink = [&](auto&& x) { records.emplace_back(std::forward<decltype(x)>(x)); };
+    auto sink = [&](auto&& x) {
+      records.emplace_back(std::forward<decltype(x)>(x));
+      bytes += EstimateBytes(records.back());
+      if (bytes > reservation.held()) reservation.Ensure(bytes);
+    };
     absl::Status s =
         RunPipeline(ctx, *this->parents().at(0), partition, pipe_, sink, [] { return false; });
     if (!s.ok()) return s;

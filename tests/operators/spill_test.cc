@@ -154,6 +154,27 @@ TEST_P(SpillTest, SortByKeyIsAnExternalSort) {
   ExpectSpilledWithinBudget("sort_by_key");
 }
 
+TEST_P(SpillTest, MaterializedPartitionsAreAccounted) {
+  // map_partitions and cartesian hold a partition whole: they cannot spill, but their
+  // memory counts in the task's grant (capped by the budget).
+  auto sizes = Records(10)
+                   .map_partitions([](std::vector<std::pair<std::string, std::string>>&& part) {
+                     return std::vector<int64_t>{static_cast<int64_t>(part.size())};
+                   })
+                   .collect();
+  ASSERT_TRUE(sizes.ok()) << sizes.status();
+  EXPECT_EQ(std::accumulate(sizes->begin(), sizes->end(), int64_t{0}), kSeeds * kPerSeed);
+  EXPECT_GT(listener_.peak(), 0);
+  EXPECT_LE(listener_.peak(), kBudget);
+  listener_.Reset();
+  auto pairs = ctx_->parallelize(std::vector<int64_t>(2000, 7), 2)
+                   .cartesian(ctx_->parallelize(std::vector<int64_t>(3, 1), 1))
+                   .count();
+  ASSERT_TRUE(pairs.ok());
+  EXPECT_EQ(*pairs, 6000);
+  EXPECT_GT(listener_.peak(), 0);
+}
+
 CENTELLA_ON_EVERY_MASTER(SpillTest);
 
 }  // namespace
