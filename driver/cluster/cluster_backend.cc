@@ -100,8 +100,8 @@ absl::StatusOr<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(
   absl::StatusOr<int64_t> memory = o.conf.GetBytes("centella.executor.memory", int64_t{1} << 30);
   absl::StatusOr<int64_t> max_cores = o.conf.GetInt("centella.cores.max", 0);
   absl::StatusOr<bool> dynamic = o.conf.GetBool("centella.dynamicAllocation.enabled", false);
-  for (const absl::Status& s : {cores.status(), memory.status(), max_cores.status(),
-                                dynamic.status()}) {
+  for (const absl::Status& s :
+       {cores.status(), memory.status(), max_cores.status(), dynamic.status()}) {
     if (!s.ok()) return s;
   }
   desc.mutable_executor_resources()->set_cores(static_cast<int32_t>(*cores));
@@ -114,12 +114,12 @@ absl::StatusOr<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(
     absl::StatusOr<int64_t> max = o.conf.GetInt("centella.dynamicAllocation.maxExecutors", 0);
     absl::StatusOr<int64_t> initial =
         o.conf.GetInt("centella.dynamicAllocation.initialExecutors", 0);
-    absl::StatusOr<absl::Duration> backlog = o.conf.GetDuration(
-        "centella.dynamicAllocation.schedulerBacklogTimeout", absl::Seconds(1));
-    absl::StatusOr<absl::Duration> idle = o.conf.GetDuration(
-        "centella.dynamicAllocation.executorIdleTimeout", absl::Seconds(60));
-    for (const absl::Status& s : {min.status(), max.status(), initial.status(), backlog.status(),
-                                  idle.status()}) {
+    absl::StatusOr<absl::Duration> backlog =
+        o.conf.GetDuration("centella.dynamicAllocation.schedulerBacklogTimeout", absl::Seconds(1));
+    absl::StatusOr<absl::Duration> idle =
+        o.conf.GetDuration("centella.dynamicAllocation.executorIdleTimeout", absl::Seconds(60));
+    for (const absl::Status& s :
+         {min.status(), max.status(), initial.status(), backlog.status(), idle.status()}) {
       if (!s.ok()) return s;
     }
     desc.set_min_executors(static_cast<int32_t>(*min));
@@ -138,8 +138,7 @@ absl::StatusOr<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(
   absl::StatusOr<absl::Duration> executor_timeout =
       o.conf.GetDuration("centella.executor.heartbeatTimeout", absl::Seconds(10));
   if (!executor_timeout.ok()) return executor_timeout.status();
-  backend->liveness_thread_ =
-      std::thread([self, t = *executor_timeout] { self->LivenessLoop(t); });
+  backend->liveness_thread_ = std::thread([self, t = *executor_timeout] { self->LivenessLoop(t); });
   if (*dynamic) {
     backend->allocation_thread_ =
         std::thread([self, allocation] { self->AllocationLoop(AllocationPolicy(allocation)); });
@@ -161,6 +160,12 @@ void ClusterBackend::Shutdown(bool succeeded) {
   stop_allocation_.Notify();
   if (allocation_thread_.joinable()) allocation_thread_.join();
   if (liveness_thread_.joinable()) liveness_thread_.join();
+  std::vector<std::thread> attaching;
+  {
+    absl::MutexLock lock(&mu_);
+    attaching = std::move(attach_threads_);
+  }
+  for (std::thread& t : attaching) t.join();
   {
     absl::MutexLock lock(&mu_);
     executors = std::move(executors_);
@@ -233,31 +238,43 @@ grpc::Status ClusterBackend::OnRegisterExecutor(const v1::RegisterExecutorReques
   const std::string id = req.address().executor_id();
   auto connection = std::make_shared<ExecutorConnection>(
       app_id_, id, secret_->Connect(req.address().executor_address()));
+  absl::MutexLock lock(&mu_);
+  if (shut_down_) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the application is finishing");
+  }
   // Attach on another thread: the executor answers our TaskStream only after its
-  // RegisterExecutor call (this one) has returned.
-  std::thread([this, connection, id, req] {
+  // RegisterExecutor call (this one) has returned. Shutdown joins these threads, so none
+  // outlives the backend (an executor registering while the application ends used to
+  // touch a destroyed backend).
+  attach_threads_.emplace_back([this, connection, id, req] {
     absl::Status s = connection->Open(
         [this, id](v1::TaskResult r) { OnTaskUpdate(id, std::move(r)); },
-        [this, id](const std::string& reason) { OnExecutorLost(id, reason); },
-        absl::Seconds(10));
+        [this, id](const std::string& reason) { OnExecutorLost(id, reason); }, absl::Seconds(10));
     if (!s.ok()) {
       Log()->warn("executor {}: {}", id, std::string(s.message()));
       return;
     }
     std::function<void()> changed;
+    bool finishing = false;
     {
       absl::MutexLock lock(&mu_);
-      if (shut_down_) return;
-      Executor& ex = executors_[id];
-      ex.host = req.address().host();
-      ex.daemon_address = req.address().daemon_address();
-      ex.connection = connection;
-      changed = on_executors_changed_;
+      finishing = shut_down_;
+      if (!finishing) {
+        Executor& ex = executors_[id];
+        ex.host = req.address().host();
+        ex.daemon_address = req.address().daemon_address();
+        ex.connection = connection;
+        changed = on_executors_changed_;
+      }
+    }
+    if (finishing) {
+      connection->Stop("the application finished");
+      return;
     }
     Log()->info("executor {} on {} ready with {} cores", id, req.address().host(),
                 connection->cores());
     if (changed) changed();
-  }).detach();
+  });
   return grpc::Status::OK;
 }
 

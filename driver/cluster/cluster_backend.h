@@ -117,6 +117,8 @@ class ClusterBackend : public ExecutorBackend {
   std::function<void()> on_executors_changed_ ABSL_GUARDED_BY(mu_);
   std::function<void(absl::Status)> on_app_ended_ ABSL_GUARDED_BY(mu_);
   std::function<void(std::string)> on_shuffle_server_lost_ ABSL_GUARDED_BY(mu_);
+  // Threads attaching newly registered executors; joined by Shutdown.
+  std::vector<std::thread> attach_threads_ ABSL_GUARDED_BY(mu_);
   // Ordered, so Executors() lists them in a stable order without sorting each call.
   std::map<std::string, Executor> executors_ ABSL_GUARDED_BY(mu_);
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
