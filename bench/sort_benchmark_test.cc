@@ -16,26 +16,14 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/run_command.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
-
-RunResult RunCommand(const std::string& command) {
-  RunResult r;
-  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.output.append(buf, n);
-  const int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-  return r;
-}
+using RunResult = centella::CommandResult;
+using centella::RunCommand;
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream f(path, std::ios::binary);

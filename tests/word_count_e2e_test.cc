@@ -13,31 +13,15 @@
 
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "tests/run_command.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
+using RunResult = centella::CommandResult;
+using centella::RunCommand;
 
-RunResult RunCommand(const std::string& command) {
-  RunResult r;
-  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.output.append(buf, n);
-  int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-  return r;
-}
-
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? "" : v;
-}
 
 // Words are maximal runs of bytes other than the six ASCII whitespace bytes.
 std::map<std::string, int64_t> ReferenceCount(const std::string& path) {
@@ -77,7 +61,7 @@ std::map<std::string, int64_t> ReadOutput(const fs::path& dir) {
 class WordCountE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string build = Env("CENTELLA_BUILD_DIR");
+    std::string build = centella::BuildDirFromEnvironment();
     ASSERT_FALSE(build.empty()) << "CENTELLA_BUILD_DIR not set (run through ctest)";
     bin_ = build + "/bin";
     examples_ = build + "/examples";

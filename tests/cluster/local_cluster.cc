@@ -22,17 +22,6 @@
 
 namespace centella {
 
-CommandResult RunCommand(const std::string& command) {
-  CommandResult r;
-  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.output.append(buf, n);
-  int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
-
 bool WaitUntil(const std::function<bool()>& condition, absl::Duration timeout,
                absl::Duration poll) {
   absl::Time deadline = absl::Now() + timeout;
@@ -41,11 +30,6 @@ bool WaitUntil(const std::function<bool()>& condition, absl::Duration timeout,
     if (absl::Now() >= deadline) return false;
     absl::SleepFor(poll);
   }
-}
-
-std::string BuildDirFromEnvironment() {
-  const char* build = std::getenv("CENTELLA_BUILD_DIR");
-  return build == nullptr ? "" : build;
 }
 
 std::string FreshTestDir(const std::string& prefix) {

@@ -14,20 +14,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cluster_manager.pb.h"
+#include "tests/run_command.h"
 #include "tests/cluster/child_process.h"
 
 namespace centella {
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout + stderr
-};
-
-// Runs a shell command to completion.
-CommandResult RunCommand(const std::string& command);
-
-// $CENTELLA_BUILD_DIR (set by ctest), or empty.
-std::string BuildDirFromEnvironment();
 // A new empty directory for one test: <tmp>/<prefix>-<test name>-<pid>.
 std::string FreshTestDir(const std::string& prefix);
 
