@@ -35,6 +35,7 @@ DagScheduler::DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options
   task_scheduler_.SetSpeculation(options_.speculation, [this](absl::Duration delay) {
     loop_->PostAfter(delay, [this] { task_scheduler_.CheckSpeculation(); });
   });
+  task_scheduler_.SetEpochSource([this] { return map_outputs_.epoch(); });
   task_scheduler_.SetLocalityWait(options_.locality_wait, [this](absl::Duration delay) {
     loop_->PostAfter(delay, [this] { task_scheduler_.Revive(); });
   });
@@ -225,7 +226,7 @@ void DagScheduler::SubmitMissingTasks(Stage* stage) {
       cached_rdds.push_back(node->rdd_id());
     }
   }
-  task_scheduler_.Submit(stage->plan, std::move(tasks), cached_rdds);
+  task_scheduler_.Submit(stage->plan, std::move(tasks), cached_rdds, JobOf(stage));
 }
 
 void DagScheduler::CheckExecutors() {
@@ -297,6 +298,9 @@ StageInfo DagScheduler::Info(const Stage& stage) const {
 void DagScheduler::HandleTaskResult(v1::TaskResult result) {
   TaskScheduler::Verdict verdict = task_scheduler_.OnResult(result);
   if (options_.listener) options_.listener->OnTaskEnd(result);
+  // Whatever the attempt, a fetch failure is news about map outputs: forget what it
+  // found missing now, so that the next (re)submission recomputes all of it at once.
+  if (result.state() == v1::TASK_STATE_FETCH_FAILED) ForgetFailedFetch(result.fetch_failure());
   for (auto& [id, job] : jobs_) {
     if (job->failure && job->stage->id == result.stage_id() &&
         task_scheduler_.RunningTasksOfStage(result.stage_id()) == 0) {
@@ -318,7 +322,12 @@ void DagScheduler::HandleTaskResult(v1::TaskResult result) {
             stage->pending.contains(result.partition())) {
           MergeAccumulators(*stage, result);
         }
-        map_outputs_.RegisterMapOutput(result.map_status());
+        if (!map_outputs_.RegisterMapOutput(result.map_status())) {
+          // Its files went with a host lost after the task started: the partition stays
+          // missing and runs again when the stage ends (MarkStageFinished).
+          Log()->warn("Ignoring the output of task {} of stage {}: its host {} was lost",
+                      result.task_id(), stage->id, result.map_status().shuffle_address());
+        }
       } else {
         auto jit = jobs_.find(stage->job_id);
         if (jit == jobs_.end()) return;
@@ -411,10 +420,23 @@ void DagScheduler::SubmitWaitingStages() {
   }
 }
 
+void DagScheduler::ForgetFailedFetch(const v1::FetchFailure& ff) {
+  if (ff.server_unreachable()) {
+    // The daemon serving it is unreachable, not one file bad: all it serves is lost
+    // (Spark does the same with an external shuffle service).
+    const int lost = map_outputs_.UnregisterShuffleAddress(ff.shuffle_address());
+    if (lost > 0) {
+      Log()->warn("{} map outputs lost: the shuffle server at {} is unreachable", lost,
+                  ff.shuffle_address());
+    }
+  } else {
+    map_outputs_.UnregisterMapOutput(ff.shuffle_id(), ff.map_id());
+  }
+}
+
 void DagScheduler::HandleFetchFailure(Stage* stage, const v1::TaskResult& result) {
   const v1::FetchFailure& ff = result.fetch_failure();
   Log()->warn("Stage {}: {}", stage->id, ff.message());
-  map_outputs_.UnregisterMapOutput(ff.shuffle_id(), ff.map_id());
   if (!running_.contains(stage)) return;  // this stage attempt already failed
   if (++stage->fetch_failures >= options_.max_stage_attempts) {
     AbortStage(stage, absl::UnavailableError(absl::StrFormat(
@@ -422,12 +444,41 @@ void DagScheduler::HandleFetchFailure(Stage* stage, const v1::TaskResult& result
                           stage->id, stage->name, stage->fetch_failures, ff.message())));
     return;
   }
-  // Stop this attempt, recompute the lost map output, then run the stage again.
+  // Stop this attempt. The other tasks of the attempt that read the same lost outputs
+  // fail in a burst; waiting a moment before resubmitting lets their reports unregister
+  // everything that is missing, so the parents rerun once and this stage once (Spark
+  // waits 200 ms for the same reason).
   task_scheduler_.CancelStage(stage->id);
   running_.erase(stage);
-  auto pit = shuffle_stages_.find(ff.shuffle_id());
-  if (pit != shuffle_stages_.end()) SubmitStage(pit->second);
-  SubmitStage(stage);
+  failed_stages_.insert(stage->id);
+  if (failed_stages_.size() == 1) {
+    loop_->PostAfter(kResubmitDelay, [this] { ResubmitFailedStages(); });
+  }
+}
+
+void DagScheduler::ResubmitFailedStages() {
+  std::vector<int> ids(failed_stages_.begin(), failed_stages_.end());
+  failed_stages_.clear();
+  std::sort(ids.begin(), ids.end());
+  for (int id : ids) {
+    auto it = stages_.find(id);
+    if (it == stages_.end()) continue;  // its job ended meanwhile
+    Stage* stage = it->second.get();
+    if (!stage->is_map() && !jobs_.contains(stage->job_id)) continue;
+    Log()->info("Resubmitting stage {} ({}) and the map outputs it is missing", stage->id,
+                stage->name);
+    SubmitStage(stage);  // submits the parents that lost outputs first
+  }
+}
+
+int DagScheduler::JobOf(Stage* stage) const {
+  if (!stage->is_map()) return stage->job_id;
+  // A map stage may serve several jobs: it runs for the oldest that needs it.
+  int oldest = -1;
+  for (const auto& [id, job] : jobs_) {
+    if ((oldest < 0 || id < oldest) && StageUsedByJob(stage, *job)) oldest = id;
+  }
+  return oldest;
 }
 
 bool DagScheduler::StageUsedByJob(Stage* stage, const Job& job) const {
@@ -474,6 +525,7 @@ void DagScheduler::FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> 
   running_.erase(stage);
   waiting_.erase(stage);
   if (options_.listener) options_.listener->OnJobEnd(job->id, outcome.ok());
+  task_scheduler_.JobEnded(job->id);
   auto done = std::move(job->done);
   jobs_.erase(job->id);
   stages_.erase(stage->id);

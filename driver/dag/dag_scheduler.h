@@ -100,6 +100,10 @@ class DagScheduler {
   void MarkStageFinished(Stage* stage);
   void SubmitWaitingStages();
   void HandleFetchFailure(Stage* stage, const v1::TaskResult& result);
+  void ForgetFailedFetch(const v1::FetchFailure& ff);
+  void ResubmitFailedStages();
+  // The job whose exclusions apply to the stage's tasks (-1: none is running).
+  int JobOf(Stage* stage) const;
   void AbortStage(Stage* stage, const absl::Status& reason);
   // Ends `job`. A failed job whose result stage still has running tasks ends only when
   // they have stopped (they may be writing its output), unless `now` is set.
@@ -120,6 +124,9 @@ class DagScheduler {
   absl::flat_hash_map<int, std::unique_ptr<Job>> jobs_;
   absl::flat_hash_set<Stage*> waiting_;
   absl::flat_hash_set<Stage*> running_;
+  // Stages stopped by a fetch failure, resubmitted together after kResubmitDelay.
+  absl::flat_hash_set<int> failed_stages_;
+  static constexpr absl::Duration kResubmitDelay = absl::Milliseconds(200);
   // Set when the backend reports the application over: every job fails with it.
   absl::Status application_ended_;
   // Since when jobs have been waiting with no executor registered (one episode).

@@ -6,13 +6,16 @@ void MapOutputRegistry::RegisterShuffle(int shuffle_id, int num_maps) {
   shuffles_.try_emplace(shuffle_id, num_maps);
 }
 
-void MapOutputRegistry::RegisterMapOutput(const v1::MapStatus& status) {
+bool MapOutputRegistry::RegisterMapOutput(const v1::MapStatus& status) {
   auto it = shuffles_.find(status.shuffle_id());
   if (it == shuffles_.end() || status.map_id() < 0 ||
       status.map_id() >= static_cast<int>(it->second.size())) {
-    return;
+    return false;
   }
+  auto lost = address_lost_at_.find(status.shuffle_address());
+  if (lost != address_lost_at_.end() && status.epoch() < lost->second) return false;
   it->second[status.map_id()] = status;
+  return true;
 }
 
 void MapOutputRegistry::UnregisterMapOutput(int shuffle_id, int map_id) {
@@ -50,7 +53,10 @@ int MapOutputRegistry::UnregisterShuffleAddress(const std::string& shuffle_addre
       }
     }
   }
-  if (lost > 0) ++epoch_;
+  // Bumped even when nothing was registered there yet: tasks already running on that
+  // host may still report outputs, which must not count.
+  ++epoch_;
+  address_lost_at_[shuffle_address] = epoch_;
   return lost;
 }
 

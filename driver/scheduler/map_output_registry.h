@@ -7,6 +7,7 @@
 #define CENTELLA_DRIVER_SCHEDULER_MAP_OUTPUT_REGISTRY_H_
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -20,7 +21,10 @@ class MapOutputRegistry {
   void RegisterShuffle(int shuffle_id, int num_maps);
   bool HasShuffle(int shuffle_id) const { return shuffles_.contains(shuffle_id); }
 
-  void RegisterMapOutput(const v1::MapStatus& status);
+  // Records `status`, unless it is stale: written at a shuffle address lost after the
+  // task was launched (status.epoch() is the epoch it was launched with), so its files
+  // went with the host even if the result got through. Returns whether it was recorded.
+  bool RegisterMapOutput(const v1::MapStatus& status);
   // Forgets one map output (e.g. after a fetch failure naming it); bumps the epoch.
   void UnregisterMapOutput(int shuffle_id, int map_id);
   // Forgets every output written by `executor_id`; returns how many were lost.
@@ -42,6 +46,8 @@ class MapOutputRegistry {
   int64_t epoch() const { return epoch_; }
 
  private:
+  // shuffle address -> the epoch from which it counts as lost (set when it was lost).
+  absl::flat_hash_map<std::string, int64_t> address_lost_at_;
   absl::flat_hash_map<int, std::vector<std::optional<v1::MapStatus>>> shuffles_;
   int64_t epoch_ = 0;
 };

@@ -30,11 +30,30 @@ TEST(MapOutputRegistryTest, ALostHostLosesExactlyTheOutputsItServed) {
   EXPECT_GT(r.epoch(), epoch);
   EXPECT_EQ(r.MissingMaps(1), (std::vector<int>{0, 2}));
   EXPECT_EQ(r.MissingMaps(2), (std::vector<int>{0}));
-  const int64_t after = r.epoch();
   EXPECT_EQ(r.UnregisterShuffleAddress("host-c:7078"), 0);
-  EXPECT_EQ(r.epoch(), after);  // nothing lost, no new epoch
   EXPECT_EQ(r.UnregisterExecutor("e2"), 3);
   EXPECT_EQ(r.MissingMaps(2), (std::vector<int>{0, 1}));
+}
+
+TEST(MapOutputRegistryTest, OutputsOfTasksLaunchedBeforeTheirHostWasLostAreIgnored) {
+  MapOutputRegistry r;
+  r.RegisterShuffle(1, 3);
+  v1::MapStatus before = Status(1, 0, "e1", "host-a:7078");
+  before.set_epoch(r.epoch());  // launched now, reports after the loss
+  r.UnregisterShuffleAddress("host-a:7078");
+  EXPECT_FALSE(r.RegisterMapOutput(before));
+  EXPECT_EQ(r.MissingMaps(1), (std::vector<int>{0, 1, 2}));
+
+  // Another host is not affected by that loss.
+  v1::MapStatus elsewhere = Status(1, 1, "e2", "host-b:7078");
+  elsewhere.set_epoch(before.epoch());
+  EXPECT_TRUE(r.RegisterMapOutput(elsewhere));
+
+  // The host back (re-registered at the same address): tasks launched since count.
+  v1::MapStatus after = Status(1, 0, "e3", "host-a:7078");
+  after.set_epoch(r.epoch());
+  EXPECT_TRUE(r.RegisterMapOutput(after));
+  EXPECT_EQ(r.MissingMaps(1), (std::vector<int>{2}));
 }
 
 }  // namespace

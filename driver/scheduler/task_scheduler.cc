@@ -15,7 +15,7 @@ TaskScheduler::TaskScheduler(ExecutorBackend* backend, int max_task_failures)
 
 void TaskScheduler::Submit(std::shared_ptr<const v1::StagePlan> plan,
                            std::vector<v1::TaskDescriptor> tasks,
-                           const std::vector<int>& cached_rdds) {
+                           const std::vector<int>& cached_rdds, int job_id) {
   cancelled_stages_.erase(plan->stage_id());
   const absl::Time now = absl::Now();
   stage_times_[plan->stage_id()].first += static_cast<int>(tasks.size());
@@ -23,6 +23,7 @@ void TaskScheduler::Submit(std::shared_ptr<const v1::StagePlan> plan,
     succeeded_.erase({t.stage_id(), t.partition()});
     speculated_.erase({t.stage_id(), t.partition()});
     Pending p{plan, std::move(t), {}, now};
+    p.job_id = job_id;
     for (int rdd : cached_rdds) {
       if (const std::vector<std::string>* where = cache_.Get(rdd, p.task.partition())) {
         p.preferred.insert(p.preferred.end(), where->begin(), where->end());
@@ -85,7 +86,7 @@ void TaskScheduler::CheckSpeculation() {
 
 bool TaskScheduler::Allowed(const Pending& p, const std::string& executor,
                             const absl::flat_hash_set<std::string>& alive) const {
-  auto ex = excluded_.find(p.task.stage_id());
+  auto ex = excluded_.find(p.job_id);
   auto barred = [&](const std::string& e) {
     return (ex != excluded_.end() && ex->second.contains(e)) ||
            std::find(p.failed_on.begin(), p.failed_on.end(), e) != p.failed_on.end();
@@ -159,6 +160,7 @@ void TaskScheduler::LaunchReady() {
       }
       int attempt = launches_[{p.task.stage_id(), p.task.partition()}]++;
       p.task.set_attempt(attempt);
+      if (epoch_) p.task.set_epoch(epoch_());
       p.task.set_task_id(absl::StrCat(p.task.stage_id(), ".", p.task.partition(), ".", attempt));
       ++busy;
       p.launched = now;
@@ -236,12 +238,12 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
   } else {
     pending.preferred.clear();  // a retry may go anywhere but where it failed
     pending.failed_on.push_back(executor_id);
-    absl::flat_hash_set<int>& failed = failed_partitions_[{result.stage_id(), executor_id}];
-    failed.insert(result.partition());
+    auto& failed = failed_partitions_[{pending.job_id, executor_id}];
+    failed.insert({result.stage_id(), result.partition()});
     if (static_cast<int>(failed.size()) >= kMaxFailedTasksPerExecutor &&
-        excluded_[result.stage_id()].insert(executor_id).second) {
-      Log()->warn("executor {} excluded for stage {}: {} of its tasks failed there", executor_id,
-                  result.stage_id(), failed.size());
+        excluded_[pending.job_id].insert(executor_id).second) {
+      Log()->warn("executor {} excluded for job {}: {} of its tasks failed there", executor_id,
+                  pending.job_id, failed.size());
     }
     queued_constrained_ += pending.constrained();
     queue_.push_back(std::move(pending));
@@ -256,10 +258,7 @@ void TaskScheduler::CancelStage(int stage_id) {
   std::erase_if(queue_, [stage_id](const Pending& p) { return p.task.stage_id() == stage_id; });
   queued_constrained_ = static_cast<int>(std::count_if(
       queue_.begin(), queue_.end(), [](const Pending& p) { return p.constrained(); }));
-  excluded_.erase(stage_id);
   stage_times_.erase(stage_id);
-  absl::erase_if(failed_partitions_,
-                 [stage_id](const auto& kv) { return kv.first.first == stage_id; });
 }
 
 }  // namespace centella

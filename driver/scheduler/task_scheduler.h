@@ -13,8 +13,8 @@
 // here — the DAG scheduler recomputes the missing map output instead.
 //
 // A failed task is retried on another executor when there is one, and an executor on
-// which kMaxFailedTasksPerExecutor different tasks of a stage failed gets no more tasks of
-// that stage (Spark's exclude-on-failure) — unless no other executor is left, so that
+// which kMaxFailedTasksPerExecutor different tasks of a job failed gets no more tasks of
+// that job (Spark's exclude-on-failure) — unless no other executor is left, so that
 // exclusion can slow a job down but never hang it.
 //
 // Speculation (off by default): once a stage has finished `quantile` of its tasks, a task
@@ -56,11 +56,23 @@ class TaskScheduler {
       std::function<void(const v1::TaskDescriptor& task, const std::string& executor_id)>;
   void SetLaunchCallback(LaunchCallback on_launch) { on_launch_ = std::move(on_launch); }
 
-  // Queues one task per descriptor (attempt numbers are assigned here) and launches what
-  // fits in free slots. A task prefers the executors holding its partition of any of
-  // `cached_rdds` (persisted RDDs whose partition p is read by the stage's partition p).
+  // Queues one task per descriptor (attempt numbers and epochs are assigned at launch)
+  // and launches what fits in free slots. A task prefers the executors holding its
+  // partition of any of `cached_rdds` (persisted RDDs whose partition p is read by the
+  // stage's partition p). `job_id` is the job the tasks run for (exclusion is per job).
   void Submit(std::shared_ptr<const v1::StagePlan> plan, std::vector<v1::TaskDescriptor> tasks,
-              const std::vector<int>& cached_rdds = {});
+              const std::vector<int>& cached_rdds = {}, int job_id = 0);
+
+  // Where a task's map-output epoch comes from: read at each launch, so a task queued
+  // before outputs were lost (a retry, a task waiting for a slot) carries the epoch it
+  // actually ran under. Without a source, tasks keep the epoch they were submitted with.
+  void SetEpochSource(std::function<int64_t()> epoch) { epoch_ = std::move(epoch); }
+
+  // Forgets the job's exclusions.
+  void JobEnded(int job_id) {
+    excluded_.erase(job_id);
+    absl::erase_if(failed_partitions_, [job_id](const auto& kv) { return kv.first.first == job_id; });
+  }
 
   // How long a task waits for a preferred executor (default 3 s, as Spark's
   // spark.locality.wait); `revive_after(d)` must call Revive() after d, from the owner's
@@ -86,9 +98,9 @@ class TaskScheduler {
   // Queues copies of slow tasks (see above) and schedules the next check while tasks run.
   void CheckSpeculation();
   int speculative_launches() const { return speculative_launches_; }
-  // Executors excluded for `stage_id` after repeated task failures there.
-  std::vector<std::string> ExcludedExecutors(int stage_id) const {
-    auto it = excluded_.find(stage_id);
+  // Executors excluded for `job_id` after repeated task failures there.
+  std::vector<std::string> ExcludedExecutors(int job_id) const {
+    auto it = excluded_.find(job_id);
     if (it == excluded_.end()) return {};
     return std::vector<std::string>(it->second.begin(), it->second.end());
   }
@@ -127,6 +139,7 @@ class TaskScheduler {
     absl::Time queued;
     std::vector<std::string> failed_on;  // executors where earlier attempts failed
     absl::Time launched;                 // when it was handed to an executor
+    int job_id = 0;
     bool constrained() const { return !preferred.empty() || !failed_on.empty(); }
   };
   // Whether `p` may run on `executor` now: not where it failed or where its stage is
@@ -163,9 +176,11 @@ class TaskScheduler {
   absl::flat_hash_set<std::pair<int, int>> succeeded_;
   absl::flat_hash_set<std::pair<int, int>> speculated_;
   int queued_constrained_ = 0;  // entries of queue_ with preferred or failed-on executors
-  // stage -> executors excluded for it; (stage, executor) -> partitions that failed there.
+  // job -> executors excluded for it; (job, executor) -> (stage, partition)s that failed there.
   absl::flat_hash_map<int, absl::flat_hash_set<std::string>> excluded_;
-  absl::flat_hash_map<std::pair<int, std::string>, absl::flat_hash_set<int>> failed_partitions_;
+  absl::flat_hash_map<std::pair<int, std::string>, absl::flat_hash_set<std::pair<int, int>>>
+      failed_partitions_;
+  std::function<int64_t()> epoch_;
   CacheLocations cache_;
   absl::Duration locality_wait_ = absl::Seconds(3);
   std::function<void(absl::Duration)> revive_after_;

@@ -28,6 +28,7 @@ class RecordingBackend : public ExecutorBackend {
       launched[executor_id].push_back(t.partition());
       task_ids[t.partition()] = t.task_id();
       plan_stage[t.task_id()] = t.stage_id();
+      epochs[t.partition()] = t.epoch();
     }
   }
   std::map<std::string, int> plan_stage;
@@ -37,6 +38,7 @@ class RecordingBackend : public ExecutorBackend {
   std::vector<std::string> executors_;
   std::map<std::string, std::vector<int>> launched;
   std::map<int, std::string> task_ids;
+  std::map<int, int64_t> epochs;
 };
 
 std::vector<v1::TaskDescriptor> Tasks(int n) {
@@ -75,7 +77,7 @@ TEST(TaskSchedulerRetryTest, AFailedTaskIsRetriedOnAnotherExecutor) {
   EXPECT_EQ(backend.launched["b"], (std::vector<int>{0}));
 }
 
-TEST(TaskSchedulerRetryTest, AnExecutorFailingTasksIsExcludedForTheStage) {
+TEST(TaskSchedulerRetryTest, AnExecutorFailingTasksIsExcludedForTheJob) {
   RecordingBackend backend({"a", "b"});
   TaskScheduler scheduler(&backend, 4);
   scheduler.Submit(std::make_shared<v1::StagePlan>(), Tasks(6));
@@ -84,7 +86,7 @@ TEST(TaskSchedulerRetryTest, AnExecutorFailingTasksIsExcludedForTheStage) {
   scheduler.OnResult(Failed(backend, 0));  // 0 waits for b; a takes 2
   ASSERT_EQ(backend.launched["a"], (std::vector<int>{0, 2}));
   scheduler.OnResult(Failed(backend, 2));  // a failed two tasks: excluded
-  EXPECT_EQ(scheduler.ExcludedExecutors(1), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(scheduler.ExcludedExecutors(0), (std::vector<std::string>{"a"}));
   EXPECT_EQ(backend.launched["a"], (std::vector<int>{0, 2}));
   // Everything else runs on b, one task at a time.
   for (int round = 0; round < 5; ++round) {
@@ -97,6 +99,46 @@ TEST(TaskSchedulerRetryTest, AnExecutorFailingTasksIsExcludedForTheStage) {
   EXPECT_EQ(on_b, (std::vector<int>{0, 1, 2, 3, 4, 5}));
 }
 
+TEST(TaskSchedulerRetryTest, ExclusionLastsForTheWholeJobAndOnlyForIt) {
+  RecordingBackend backend({"a", "b"});
+  TaskScheduler scheduler(&backend, 4);
+  auto plan = std::make_shared<v1::StagePlan>();
+  scheduler.Submit(plan, Tasks(3), {}, /*job_id=*/5);
+  scheduler.OnResult(Failed(backend, 0));  // a: 0 failed, takes 2
+  scheduler.OnResult(Failed(backend, 2));  // a: two tasks of job 5 failed
+  ASSERT_EQ(scheduler.ExcludedExecutors(5), (std::vector<std::string>{"a"}));
+  for (int round = 0; round < 3; ++round) {
+    scheduler.OnResult(Finished(backend, backend.launched["b"].back()));
+  }
+  // A later stage of the same job: everything on b.
+  backend.launched.clear();
+  scheduler.Submit(plan, Tasks(2), {}, /*job_id=*/5);
+  EXPECT_TRUE(backend.launched["a"].empty());
+  EXPECT_EQ(backend.launched["b"], (std::vector<int>{0}));
+  scheduler.OnResult(Finished(backend, 0));
+  scheduler.OnResult(Finished(backend, 1));
+  // Another job may use a; and once job 5 ended, so may it.
+  backend.launched.clear();
+  scheduler.Submit(plan, Tasks(2), {}, /*job_id=*/6);
+  EXPECT_EQ(backend.launched["a"], (std::vector<int>{0}));
+  scheduler.OnResult(Finished(backend, 0));
+  scheduler.OnResult(Finished(backend, 1));
+  scheduler.JobEnded(5);
+  EXPECT_TRUE(scheduler.ExcludedExecutors(5).empty());
+}
+
+TEST(TaskSchedulerRetryTest, TasksCarryTheEpochOfTheirLaunch) {
+  RecordingBackend backend({"a"});
+  TaskScheduler scheduler(&backend, 4);
+  int64_t epoch = 3;
+  scheduler.SetEpochSource([&epoch] { return epoch; });
+  scheduler.Submit(std::make_shared<v1::StagePlan>(), Tasks(2));
+  EXPECT_EQ(backend.epochs[0], 3);
+  epoch = 4;  // outputs were lost while partition 1 waited for the slot
+  scheduler.OnResult(Finished(backend, 0));
+  EXPECT_EQ(backend.epochs[1], 4);
+}
+
 TEST(TaskSchedulerRetryTest, TheOnlyExecutorLeftStillGetsTheRetries) {
   RecordingBackend backend({"a"});
   TaskScheduler scheduler(&backend, 4);
@@ -105,11 +147,11 @@ TEST(TaskSchedulerRetryTest, TheOnlyExecutorLeftStillGetsTheRetries) {
   scheduler.Submit(plan, {tasks[0]});
   scheduler.OnResult(Failed(backend, 0));
   scheduler.OnResult(Failed(backend, 0));
-  EXPECT_TRUE(scheduler.ExcludedExecutors(1).empty());  // one task twice, not two tasks
+  EXPECT_TRUE(scheduler.ExcludedExecutors(0).empty());  // one task twice, not two tasks
   scheduler.Submit(plan, {tasks[1]});
   scheduler.OnResult(Finished(backend, 0));
   scheduler.OnResult(Failed(backend, 1));
-  EXPECT_EQ(scheduler.ExcludedExecutors(1), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(scheduler.ExcludedExecutors(0), (std::vector<std::string>{"a"}));
   // Excluded, but nobody else can run it: it runs on a rather than hang.
   EXPECT_EQ(backend.launched["a"], (std::vector<int>{0, 0, 0, 1, 1}));
 }

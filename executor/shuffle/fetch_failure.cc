@@ -17,7 +17,8 @@ absl::Status FetchFailedError(const FetchFailureInfo& info, std::string_view det
                    info.address.empty() ? "" : absl::StrCat(" from ", info.address), ": ",
                    std::string(detail)));
   s.SetPayload(kPayloadUrl, absl::Cord(absl::StrCat(info.shuffle_id, "\t", info.map_id, "\t",
-                                                    info.reduce_id, "\t", info.address)));
+                                                    info.reduce_id, "\t", info.address, "\t",
+                                                    info.server_unreachable ? 1 : 0)));
   return s;
 }
 
@@ -26,11 +27,13 @@ std::optional<FetchFailureInfo> GetFetchFailure(const absl::Status& status) {
   if (!payload) return std::nullopt;
   std::vector<std::string> parts = absl::StrSplit(std::string(*payload), '\t');
   FetchFailureInfo info;
-  if (parts.size() != 4 || !absl::SimpleAtoi(parts[0], &info.shuffle_id) ||
+  int unreachable = 0;
+  if (parts.size() != 5 || !absl::SimpleAtoi(parts[4], &unreachable) || !absl::SimpleAtoi(parts[0], &info.shuffle_id) ||
       !absl::SimpleAtoi(parts[1], &info.map_id) || !absl::SimpleAtoi(parts[2], &info.reduce_id)) {
     return std::nullopt;
   }
   info.address = parts[3];
+  info.server_unreachable = unreachable != 0;
   return info;
 }
 

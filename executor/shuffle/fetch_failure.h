@@ -18,6 +18,9 @@ struct FetchFailureInfo {
   int map_id = -1;
   int reduce_id = -1;
   std::string address;
+  // The shuffle server itself could not be reached (transport errors after retries),
+  // rather than one block being missing or corrupt: every output it serves is suspect.
+  bool server_unreachable = false;
 };
 
 // Builds an Unavailable status carrying `info`; the message names the block.

@@ -95,6 +95,7 @@ absl::Status RemoteShuffleFetcher::FetchGroup(
   // Transport errors are retried; the retry starts after the blocks already consumed.
   size_t done = 0;
   std::string last_error;
+  bool transport_failure = false;
   for (int attempt = 0; attempt < 3 && done < group.size(); ++attempt) {
     v1::FetchBlocksRequest req = request;
     if (done > 0) {
@@ -136,13 +137,15 @@ absl::Status RemoteShuffleFetcher::FetchGroup(
     grpc::Status s = reader->Finish();
     if (s.ok() && done == group.size()) return absl::OkStatus();
     last_error = s.ok() ? "stream ended early" : s.error_message();
-    if (s.error_code() != grpc::StatusCode::UNAVAILABLE &&
-        s.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED && !s.ok()) {
-      break;
-    }
+    transport_failure = s.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                        s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+    if (!transport_failure && !s.ok()) break;
   }
   if (done == group.size()) return absl::OkStatus();
-  return fail(group[done]->map_id(), last_error);
+  FetchFailureInfo info{shuffle_id, group[done]->map_id(), reduce_id, address};
+  // Only transport errors reach here after the retries: the server is gone, not a block.
+  info.server_unreachable = transport_failure;
+  return FetchFailedError(info, last_error);
 }
 
 }  // namespace centella

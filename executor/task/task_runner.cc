@@ -81,6 +81,7 @@ v1::TaskResult TaskRunner::Run(const StageInstance& stage, const v1::TaskDescrip
       f->set_map_id(ff->map_id);
       f->set_reduce_id(ff->reduce_id);
       f->set_shuffle_address(ff->address);
+      f->set_server_unreachable(ff->server_unreachable);
       f->set_message(std::string(s.message()));
     } else {
       result.set_state(v1::TASK_STATE_FAILED);
