@@ -26,6 +26,7 @@
 #include "driver/cluster/cluster_backend.h"
 #include "driver/scheduler/local_backend.h"
 #include "driver/ui/console_progress_bar.h"
+#include "driver/ui/event_log.h"
 #include "executor/process/executor_process.h"
 
 namespace centella {
@@ -64,6 +65,10 @@ const ConfEntry<absl::Duration> kNoExecutorsTimeout{
 const ConfEntry<std::string> kCheckpointDir{
     "centella.checkpoint.dir", "",
     "Directory shared by the driver and every executor where checkpoint() writes RDDs."};
+const ConfEntry<std::string> kEventLogDir{
+    "centella.eventLog.dir", "",
+    "Where the driver writes its event log, <dir>/<app id>.jsonl (jobs, stages, tasks); "
+    "empty: none."};
 const ConfEntry<bool> kShowConsoleProgress{
     "centella.ui.showConsoleProgress", true,
     "Draw the progress of running stages on stderr when stderr is a terminal."};
@@ -206,8 +211,13 @@ absl::StatusOr<std::unique_ptr<Context>> Context::Create(ContextOptions options)
   }
   ASSIGN_OR_RETURN(bool show_progress, ctx->conf_.Get(kShowConsoleProgress));
   if (show_progress) ctx->progress_bar_ = ConsoleProgressBar::ForTerminal(STDERR_FILENO);
-  ctx->listeners_ = std::make_unique<FanOutListener>(
-      std::vector<SchedulerListener*>{ctx->progress_bar_.get(), options.listener});
+  ASSIGN_OR_RETURN(std::string event_log_dir, ctx->conf_.Get(kEventLogDir));
+  if (!event_log_dir.empty()) {
+    ASSIGN_OR_RETURN(ctx->event_log_, EventLog::Open(event_log_dir, ctx->app_id_));
+    Log()->info("event log: {}", ctx->event_log_->path());
+  }
+  ctx->listeners_ = std::make_unique<FanOutListener>(std::vector<SchedulerListener*>{
+      ctx->progress_bar_.get(), ctx->event_log_.get(), options.listener});
   ASSIGN_OR_RETURN(absl::Duration locality_wait, ctx->conf_.Get(kLocalityWait));
   ASSIGN_OR_RETURN(absl::Duration no_executors_timeout, ctx->conf_.Get(kNoExecutorsTimeout));
   ASSIGN_OR_RETURN(TaskScheduler::SpeculationOptions speculation,

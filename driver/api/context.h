@@ -47,6 +47,7 @@ class Broadcast;
 
 class ConsoleProgressBar;
 class DagScheduler;
+class EventLog;
 class FanOutListener;
 class SchedulerListener;
 class ExecutorBackend;
@@ -164,6 +165,8 @@ class Context {
   std::unique_ptr<SharedSecret> secret_;  // cluster mode: outlives the backend
   // Drawn on stderr when it is a terminal (centella.ui.showConsoleProgress); else null.
   std::unique_ptr<ConsoleProgressBar> progress_bar_;
+  // centella.eventLog.dir; else null.
+  std::unique_ptr<EventLog> event_log_;
   // The scheduler's listener: the progress bar and the user's listener. Outlives it.
   std::unique_ptr<FanOutListener> listeners_;
   std::unique_ptr<ExecutorBackend> backend_;

@@ -68,23 +68,23 @@ DagScheduler::DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options
     });
   });
   backend_->SetResultCallback([this](v1::TaskResult result) {
-    loop_->Post([this, result = std::move(result)]() mutable {
-      HandleTaskResult(std::move(result));
-    });
+    loop_->Post(
+        [this, result = std::move(result)]() mutable { HandleTaskResult(std::move(result)); });
   });
 }
 
 DagScheduler::~DagScheduler() { loop_.reset(); }
 
-absl::StatusOr<std::vector<std::string>> DagScheduler::RunJob(
-    std::shared_ptr<NodeBase> root, std::shared_ptr<StageRunner> runner,
-    std::vector<int> partitions, std::string description) {
+absl::StatusOr<std::vector<std::string>> DagScheduler::RunJob(std::shared_ptr<NodeBase> root,
+                                                              std::shared_ptr<StageRunner> runner,
+                                                              std::vector<int> partitions,
+                                                              std::string description) {
   absl::Status lineage = LineageStatus(*root);
   if (!lineage.ok()) return lineage;
   for (int p : partitions) {
     if (p < 0 || p >= root->num_partitions()) {
-      return absl::InvalidArgumentError(absl::StrCat("partition ", p, " does not exist; the RDD has ",
-                                                     root->num_partitions()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("partition ", p, " does not exist; the RDD has ", root->num_partitions()));
     }
   }
   if (partitions.empty()) return std::vector<std::string>();
@@ -98,10 +98,10 @@ absl::StatusOr<std::vector<std::string>> DagScheduler::RunJob(
     outcome = std::move(r);
     finished.Notify();
   };
-  loop_->Post([this, job = std::move(job), root = std::move(root),
-               runner = std::move(runner)]() mutable {
-    HandleJobSubmitted(std::move(job), std::move(root), std::move(runner));
-  });
+  loop_->Post(
+      [this, job = std::move(job), root = std::move(root), runner = std::move(runner)]() mutable {
+        HandleJobSubmitted(std::move(job), std::move(root), std::move(runner));
+      });
   finished.WaitForNotification();
   return outcome;
 }
@@ -245,9 +245,8 @@ void DagScheduler::CheckExecutors() {
   // A cluster application starts with no executors; only a wait longer than executors
   // take to start is worth a warning (Spark's "Initial job has not accepted any
   // resources" comes after 15 s).
-  const absl::Duration grace = timeout > absl::ZeroDuration()
-                                   ? std::min(timeout / 2, absl::Seconds(10))
-                                   : absl::Seconds(10);
+  const absl::Duration grace =
+      timeout > absl::ZeroDuration() ? std::min(timeout / 2, absl::Seconds(10)) : absl::Seconds(10);
   loop_->PostAfter(grace, [this, since = *no_executors_since_, timeout] {
     if (no_executors_since_ != since || !backend_->Executors().empty()) return;
     Log()->warn(
@@ -356,12 +355,12 @@ void DagScheduler::HandleTaskResult(v1::TaskResult result) {
                   result.error_message());
       return;
     case TaskScheduler::Verdict::kGaveUp:
-      AbortStage(stage, absl::Status(static_cast<absl::StatusCode>(result.error_code()),
-                                     absl::StrFormat("stage %d (%s) failed: task for partition "
-                                                     "%d failed %d times; last error: %s",
-                                                     stage->id, stage->name, result.partition(),
-                                                     options_.max_task_failures,
-                                                     result.error_message())));
+      AbortStage(stage,
+                 absl::Status(static_cast<absl::StatusCode>(result.error_code()),
+                              absl::StrFormat("stage %d (%s) failed: task for partition "
+                                              "%d failed %d times; last error: %s",
+                                              stage->id, stage->name, result.partition(),
+                                              options_.max_task_failures, result.error_message())));
       return;
     case TaskScheduler::Verdict::kIgnored:
       return;
@@ -380,9 +379,9 @@ void DagScheduler::MarkStageFinished(Stage* stage) {
   running_.erase(stage);
   backend_->RemoveStage(stage->id);
   stage->fetch_failures = 0;
-  Log()->info("Stage {} finished: {} in {}", stage->id, stage->name,
-              absl::FormatDuration(absl::Trunc(absl::Now() - stage->started,
-                                               absl::Milliseconds(1))));
+  Log()->info(
+      "Stage {} finished: {} in {}", stage->id, stage->name,
+      absl::FormatDuration(absl::Trunc(absl::Now() - stage->started, absl::Milliseconds(1))));
   if (options_.listener) options_.listener->OnStageCompleted(Info(*stage));
   if (!stage->is_map()) {
     auto jit = jobs_.find(stage->job_id);
@@ -506,8 +505,7 @@ void DagScheduler::AbortStage(Stage* stage, const absl::Status& reason) {
   for (Job* job : affected) FinishJob(job, reason);
 }
 
-void DagScheduler::FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> outcome,
-                             bool now) {
+void DagScheduler::FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> outcome, bool now) {
   Stage* stage = job->stage;
   if (!outcome.ok() && !now && task_scheduler_.RunningTasksOfStage(stage->id) > 0) {
     task_scheduler_.CancelStage(stage->id);
@@ -517,9 +515,9 @@ void DagScheduler::FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> 
     return;
   }
   if (outcome.ok()) {
-    Log()->info("Job {} finished: {} in {}", job->id, job->description,
-                absl::FormatDuration(absl::Trunc(absl::Now() - job->started,
-                                                 absl::Milliseconds(1))));
+    Log()->info(
+        "Job {} finished: {} in {}", job->id, job->description,
+        absl::FormatDuration(absl::Trunc(absl::Now() - job->started, absl::Milliseconds(1))));
   }
   task_scheduler_.CancelStage(stage->id);
   running_.erase(stage);

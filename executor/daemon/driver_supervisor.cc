@@ -111,7 +111,7 @@ absl::StatusOr<pid_t> DriverSupervisor::Spawn(const v1::LaunchDriverRequest& req
   spec.working_dir = dir;
   spec.stdout_path = dir + "/stdout";
   spec.stderr_path = dir + "/stderr";
-  spec.memory_limit_bytes = request.description().resources().memory_bytes();
+  spec.memory_limit_bytes = AddressSpaceLimitFor(request.description().resources().memory_bytes());
   return SpawnProcess(spec);
 }
 

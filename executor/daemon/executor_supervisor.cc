@@ -151,7 +151,7 @@ absl::StatusOr<pid_t> ExecutorSupervisor::Spawn(const v1::LaunchExecutorRequest&
   spec.working_dir = dir;
   spec.stdout_path = dir + "/stdout";
   spec.stderr_path = dir + "/stderr";
-  spec.memory_limit_bytes = request.resources().memory_bytes();
+  spec.memory_limit_bytes = AddressSpaceLimitFor(request.resources().memory_bytes());
   return SpawnProcess(spec);
 }
 

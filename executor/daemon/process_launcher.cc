@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -47,6 +48,11 @@ constexpr const char* kSteps[] = {"setpgid", "dup2", "chdir", "setrlimit", "exec
 }
 
 }  // namespace
+
+int64_t AddressSpaceLimitFor(int64_t memory_bytes) {
+  if (memory_bytes <= 0) return 0;
+  return memory_bytes + std::max<int64_t>(int64_t{1} << 30, memory_bytes / 4);
+}
 
 absl::StatusOr<pid_t> SpawnProcess(const ProcessSpec& spec) {
   // --- everything that allocates happens here, before fork ---

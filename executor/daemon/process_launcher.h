@@ -36,6 +36,14 @@ struct ProcessSpec {
   int64_t memory_limit_bytes = 0;  // RLIMIT_AS; 0 = no limit
 };
 
+// The RLIMIT_AS that enforces a memory grant of `memory_bytes`: the grant plus a virtual
+// overhead of max(1 GiB, grant / 4). An address-space limit counts reservations, not
+// use — the binary's mapping, 8 MiB per thread stack (gRPC and task threads), glibc's
+// 64 MiB malloc arenas — so a limit equal to the grant made a 512 MiB executor fail its
+// first allocations (std::bad_alloc in the task stream) while using far less. Like
+// Spark's spark.executor.memoryOverhead, the overhead is on top of what is granted.
+int64_t AddressSpaceLimitFor(int64_t memory_bytes);
+
 // Starts the process; returns its pid, which is also its process group id. Errors name
 // the file (cannot open the output files, exec failed with errno text).
 absl::StatusOr<pid_t> SpawnProcess(const ProcessSpec& spec);

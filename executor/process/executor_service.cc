@@ -1,5 +1,7 @@
 #include "executor/process/executor_service.h"
 
+#include <cstdlib>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -95,6 +97,9 @@ ExecutorService::ExecutorService(std::string app_id, std::string executor_id, in
       pool_(pool),
       broadcasts_(broadcasts) {}
 
+// Exit status of an executor whose task stream failed with an exception (EX_SOFTWARE).
+constexpr int kExitStreamFailure = 70;
+
 grpc::Status ExecutorService::TaskStream(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::ExecutorMessage, v1::DriverMessage>* stream) {
@@ -106,9 +111,8 @@ grpc::Status ExecutorService::TaskStream(
   }
   if (msg.attach().app_id() != app_id_ || msg.attach().executor_id() != executor_id_) {
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
-                        absl::StrCat("this is executor ", executor_id_, " of ", app_id_,
-                                     ", not ", msg.attach().executor_id(), " of ",
-                                     msg.attach().app_id()));
+                        absl::StrCat("this is executor ", executor_id_, " of ", app_id_, ", not ",
+                                     msg.attach().executor_id(), " of ", msg.attach().app_id()));
   }
   {
     absl::MutexLock lock(&mu_);
@@ -125,72 +129,84 @@ grpc::Status ExecutorService::TaskStream(
   Log()->info("driver attached; running tasks on {} cores", cores_);
 
   bool clean = false;
-  while (stream->Read(&msg)) {
-    if (msg.has_launch_stage()) {
-      const v1::StagePlan& plan = msg.launch_stage().plan();
-      absl::StatusOr<std::shared_ptr<const StageInstance>> stage = BuildStageInstance(plan);
-      absl::MutexLock lock(&mu_);
-      if (stage.ok()) {
-        stages_[{plan.stage_id(), plan.stage_attempt()}] = *std::move(stage);
-      } else {
-        // Tasks of this stage will fail with the reason when they arrive.
-        Log()->error("cannot rebuild stage {}: {}", plan.stage_id(),
-                     std::string(stage.status().message()));
-        stages_.erase(std::make_pair(plan.stage_id(), plan.stage_attempt()));
-        build_errors_[{plan.stage_id(), plan.stage_attempt()}] = stage.status();
-      }
-    } else if (msg.has_launch_tasks()) {
-      for (const v1::TaskDescriptor& task : msg.launch_tasks().tasks()) {
-        std::shared_ptr<const StageInstance> stage;
-        absl::Status missing;
-        {
-          absl::MutexLock lock(&mu_);
-          auto key = std::make_pair(task.stage_id(), task.stage_attempt());
-          auto it = stages_.find(key);
-          if (it != stages_.end()) {
-            stage = it->second;
-          } else {
-            auto e = build_errors_.find(key);
-            missing = e != build_errors_.end()
-                          ? e->second
-                          : absl::FailedPreconditionError(absl::StrCat(
-                                "task ", task.task_id(), " arrived before its stage plan"));
-          }
+  // An exception here (std::bad_alloc near the memory limit, most likely) leaves the
+  // executor unable to serve its driver, which only sees the stream fail; staying alive
+  // would keep its cores booked for nothing. Exit instead: the daemon reports the exit,
+  // the driver re-runs the tasks, and the manager can grant the cores again.
+  try {
+    while (stream->Read(&msg)) {
+      if (msg.has_launch_stage()) {
+        const v1::StagePlan& plan = msg.launch_stage().plan();
+        absl::StatusOr<std::shared_ptr<const StageInstance>> stage = BuildStageInstance(plan);
+        absl::MutexLock lock(&mu_);
+        if (stage.ok()) {
+          stages_[{plan.stage_id(), plan.stage_attempt()}] = *std::move(stage);
+        } else {
+          // Tasks of this stage will fail with the reason when they arrive.
+          Log()->error("cannot rebuild stage {}: {}", plan.stage_id(),
+                       std::string(stage.status().message()));
+          stages_.erase(std::make_pair(plan.stage_id(), plan.stage_attempt()));
+          build_errors_[{plan.stage_id(), plan.stage_attempt()}] = stage.status();
         }
-        pool_->Schedule([this, stage, task, writer, missing] {
-          v1::TaskResult result = stage ? runner_->Run(*stage, task)
-                                        : UnfinishedTaskResult(task, v1::TASK_STATE_FAILED, missing);
-          v1::TaskResult* r = &result;
-          if (static_cast<int64_t>(r->value().size()) > max_inline_result_bytes_) {
-            // Large results wait here until the driver fetches them (FetchResult), so one
-            // big result never blocks the task stream or exceeds a message limit.
-            std::string id = "taskresult_" + task.task_id();
-            r->set_result_block_id(id);
-            r->set_result_size(r->value().size());
+      } else if (msg.has_launch_tasks()) {
+        for (const v1::TaskDescriptor& task : msg.launch_tasks().tasks()) {
+          std::shared_ptr<const StageInstance> stage;
+          absl::Status missing;
+          {
             absl::MutexLock lock(&mu_);
-            result_blocks_[id] = std::move(*r->mutable_value());
-            r->clear_value();
+            auto key = std::make_pair(task.stage_id(), task.stage_attempt());
+            auto it = stages_.find(key);
+            if (it != stages_.end()) {
+              stage = it->second;
+            } else {
+              auto e = build_errors_.find(key);
+              missing = e != build_errors_.end()
+                            ? e->second
+                            : absl::FailedPreconditionError(absl::StrCat(
+                                  "task ", task.task_id(), " arrived before its stage plan"));
+            }
           }
-          writer->Add(std::move(result));
-        });
+          pool_->Schedule([this, stage, task, writer, missing] {
+            v1::TaskResult result =
+                stage ? runner_->Run(*stage, task)
+                      : UnfinishedTaskResult(task, v1::TASK_STATE_FAILED, missing);
+            v1::TaskResult* r = &result;
+            if (static_cast<int64_t>(r->value().size()) > max_inline_result_bytes_) {
+              // Large results wait here until the driver fetches them (FetchResult), so one
+              // big result never blocks the task stream or exceeds a message limit.
+              std::string id = "taskresult_" + task.task_id();
+              r->set_result_block_id(id);
+              r->set_result_size(r->value().size());
+              absl::MutexLock lock(&mu_);
+              result_blocks_[id] = std::move(*r->mutable_value());
+              r->clear_value();
+            }
+            writer->Add(std::move(result));
+          });
+        }
+      } else if (msg.has_remove_stage()) {
+        const int stage_id = msg.remove_stage().stage_id();
+        absl::MutexLock lock(&mu_);
+        absl::erase_if(stages_, [stage_id](const auto& kv) { return kv.first.first == stage_id; });
+        absl::erase_if(build_errors_,
+                       [stage_id](const auto& kv) { return kv.first.first == stage_id; });
+      } else if (msg.has_remove_rdd()) {
+        if (blocks_ != nullptr) blocks_->RemoveRdd(msg.remove_rdd().rdd_id());
+      } else if (msg.has_remove_broadcasts()) {
+        const auto& ids = msg.remove_broadcasts().broadcast_ids();
+        broadcasts_->Remove(std::vector<int64_t>(ids.begin(), ids.end()));
+      } else if (msg.has_stop()) {
+        Log()->info("driver stopped this executor: {}", msg.stop().reason());
+        clean = true;
+        break;
       }
-    } else if (msg.has_remove_stage()) {
-      const int stage_id = msg.remove_stage().stage_id();
-      absl::MutexLock lock(&mu_);
-      absl::erase_if(stages_, [stage_id](const auto& kv) { return kv.first.first == stage_id; });
-      absl::erase_if(build_errors_,
-                     [stage_id](const auto& kv) { return kv.first.first == stage_id; });
-    } else if (msg.has_remove_rdd()) {
-      if (blocks_ != nullptr) blocks_->RemoveRdd(msg.remove_rdd().rdd_id());
-    } else if (msg.has_remove_broadcasts()) {
-      const auto& ids = msg.remove_broadcasts().broadcast_ids();
-      broadcasts_->Remove(std::vector<int64_t>(ids.begin(), ids.end()));
-    } else if (msg.has_stop()) {
-      Log()->info("driver stopped this executor: {}", msg.stop().reason());
-      clean = true;
-      break;
+      // kill_task: tasks run to completion (their result is then ignored by the driver).
     }
-    // kill_task: tasks run to completion (their result is then ignored by the driver).
+  } catch (const std::exception& e) {
+    Log()->critical("executor {} exits: serving the driver's task stream failed: {}", executor_id_,
+                    e.what());
+    Log()->flush();
+    std::_Exit(kExitStreamFailure);
   }
   writer->Close();
   absl::MutexLock lock(&mu_);
@@ -218,8 +234,8 @@ grpc::Status ExecutorService::FetchResult(grpc::ServerContext* context,
   const size_t chunk = request->max_chunk_bytes() > 0
                            ? std::min<size_t>(request->max_chunk_bytes(), 3 << 20)
                            : size_t{1} << 20;
-  size_t offset = std::min<size_t>(static_cast<size_t>(std::max<int64_t>(0, request->offset())),
-                                   block.size());
+  size_t offset =
+      std::min<size_t>(static_cast<size_t>(std::max<int64_t>(0, request->offset())), block.size());
   do {
     v1::DataChunk c;
     c.set_offset(static_cast<int64_t>(offset));

@@ -12,8 +12,7 @@ namespace centella {
 RemoteShuffleFetcher::RemoteShuffleFetcher(std::string app_id, std::string executor_id,
                                            std::string local_address,
                                            const ShuffleStore* local_store,
-                                           const SharedSecret* secret,
-                                           int64_t max_request_bytes)
+                                           const SharedSecret* secret, int64_t max_request_bytes)
     : app_id_(std::move(app_id)),
       executor_id_(std::move(executor_id)),
       local_address_(std::move(local_address)),
@@ -46,7 +45,8 @@ absl::Status RemoteShuffleFetcher::Fetch(
       continue;
     }
     auto [it, inserted] = index_of.try_emplace(status.shuffle_address(), remote.size());
-    if (inserted) remote.emplace_back(status.shuffle_address(), std::vector<const v1::MapStatus*>{});
+    if (inserted)
+      remote.emplace_back(status.shuffle_address(), std::vector<const v1::MapStatus*>{});
     remote[it->second].second.push_back(&status);
   }
   if (local.map_statuses_size() > 0) {

@@ -1,0 +1,124 @@
+#include "driver/ui/event_log.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "common/logging/logger.h"
+#include "common/storage/fd_io.h"
+#include "nlohmann/json.hpp"
+
+namespace centella {
+namespace {
+
+std::shared_ptr<spdlog::logger> Log() { return GetLogger("event-log"); }
+
+nlohmann::json Event(const char* name) {
+  return nlohmann::json{{"event", name}, {"time_us", absl::ToUnixMicros(absl::Now())}};
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
+                                                         const std::string& app_id) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot create the event log directory ", dir,
+                                                      " (centella.eventLog.dir): ", ec.message()));
+  }
+  std::string path = absl::StrCat(dir, "/", app_id, ".jsonl");
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoStatus(errno, "cannot open the event log", path);
+  return std::unique_ptr<EventLog>(new EventLog(std::move(path), fd));
+}
+
+EventLog::~EventLog() { ::close(fd_); }
+
+void EventLog::Write(const std::string& line) {
+  if (write_failed_) return;
+  absl::Status s = WriteFully(fd_, line, path_);
+  if (!s.ok()) {
+    write_failed_ = true;
+    Log()->error("event log disabled for the rest of the application: {}",
+                 std::string(s.message()));
+  }
+}
+
+void EventLog::OnJobStart(int job_id, const std::string& description) {
+  nlohmann::json e = Event("JobStart");
+  e["job"] = job_id;
+  e["description"] = description;
+  Write(e.dump() + "\n");
+}
+
+void EventLog::OnJobEnd(int job_id, bool succeeded) {
+  nlohmann::json e = Event("JobEnd");
+  e["job"] = job_id;
+  e["succeeded"] = succeeded;
+  Write(e.dump() + "\n");
+}
+
+void EventLog::OnStageSubmitted(const StageInfo& stage) {
+  nlohmann::json e = Event("StageSubmitted");
+  e["stage"] = stage.stage_id;
+  e["attempt"] = stage.attempt;
+  e["job"] = stage.job_id;
+  e["map"] = stage.is_map;
+  e["name"] = stage.name;
+  e["tasks"] = stage.num_tasks;
+  e["partitions"] = stage.num_partitions;
+  e["parents"] = stage.parent_ids;
+  Write(e.dump() + "\n");
+}
+
+void EventLog::OnStageCompleted(const StageInfo& stage) {
+  nlohmann::json e = Event("StageCompleted");
+  e["stage"] = stage.stage_id;
+  e["attempt"] = stage.attempt;
+  Write(e.dump() + "\n");
+}
+
+void EventLog::OnTaskStart(const v1::TaskDescriptor& task, const std::string& executor_id) {
+  nlohmann::json e = Event("TaskStart");
+  e["task"] = task.task_id();
+  e["stage"] = task.stage_id();
+  e["stage_attempt"] = task.stage_attempt();
+  e["partition"] = task.partition();
+  e["attempt"] = task.attempt();
+  e["executor"] = executor_id;
+  e["epoch"] = task.epoch();
+  Write(e.dump() + "\n");
+}
+
+void EventLog::OnTaskEnd(const v1::TaskResult& result) {
+  nlohmann::json e = Event("TaskEnd");
+  e["task"] = result.task_id();
+  e["stage"] = result.stage_id();
+  e["stage_attempt"] = result.stage_attempt();
+  e["partition"] = result.partition();
+  e["attempt"] = result.attempt();
+  e["state"] = std::string(absl::StripPrefix(v1::TaskState_Name(result.state()), "TASK_STATE_"));
+  if (result.state() == v1::TASK_STATE_FINISHED && result.has_map_status()) {
+    e["shuffle_address"] = result.map_status().shuffle_address();
+    e["map_executor"] = result.map_status().executor_id();
+  }
+  if (result.state() == v1::TASK_STATE_FETCH_FAILED) {
+    e["fetch_shuffle"] = result.fetch_failure().shuffle_id();
+    e["fetch_map"] = result.fetch_failure().map_id();
+    e["fetch_address"] = result.fetch_failure().shuffle_address();
+  }
+  if (result.state() != v1::TASK_STATE_FINISHED && !result.error_message().empty()) {
+    e["error"] = result.error_message();
+  }
+  // Error messages may hold any bytes (a task's own message); never throw on them.
+  Write(e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+}
+
+}  // namespace centella

@@ -1,0 +1,56 @@
+// EventLog: what the DAG scheduler did, as one JSON object per line in
+// <centella.eventLog.dir>/<app id>.jsonl (Spark's event log, for the history UI, for
+// post-mortems, and for the chaos suite, which reads it to count recomputed tasks).
+//
+// Every line has "event" and "time_us" (wall clock, microseconds since the Unix epoch) and:
+//   JobStart        job, description
+//   JobEnd          job, succeeded
+//   StageSubmitted  stage, attempt, job (-1: a map stage), map, name, tasks, partitions,
+//                   parents (stage ids)
+//   StageCompleted  stage, attempt
+//   TaskStart       task, stage, stage_attempt, partition, attempt, executor, epoch
+//   TaskEnd         task, stage, stage_attempt, partition, attempt, state, and for a map
+//                   task that finished: shuffle_address, map_executor; for a failure:
+//                   error; for a fetch failure: fetch_shuffle, fetch_map, fetch_address
+// Each line is written with one write(2) as it happens, so a reader tailing the file
+// sees whole lines, and a driver killed mid-job leaves every event before its death.
+// Write errors are logged once and then ignored: the log must never fail a job.
+#ifndef CENTELLA_DRIVER_UI_EVENT_LOG_H_
+#define CENTELLA_DRIVER_UI_EVENT_LOG_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "driver/dag/scheduler_listener.h"
+
+namespace centella {
+
+class EventLog final : public SchedulerListener {
+ public:
+  // Creates `dir` if needed and opens <dir>/<app_id>.jsonl for appending.
+  static absl::StatusOr<std::unique_ptr<EventLog>> Open(const std::string& dir,
+                                                        const std::string& app_id);
+  ~EventLog() override;
+
+  const std::string& path() const { return path_; }
+
+  void OnJobStart(int job_id, const std::string& description) override;
+  void OnJobEnd(int job_id, bool succeeded) override;
+  void OnStageSubmitted(const StageInfo& stage) override;
+  void OnStageCompleted(const StageInfo& stage) override;
+  void OnTaskStart(const v1::TaskDescriptor& task, const std::string& executor_id) override;
+  void OnTaskEnd(const v1::TaskResult& result) override;
+
+ private:
+  EventLog(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  void Write(const std::string& line);
+
+  const std::string path_;
+  const int fd_;
+  bool write_failed_ = false;
+};
+
+}  // namespace centella
+
+#endif  // CENTELLA_DRIVER_UI_EVENT_LOG_H_
