@@ -1,5 +1,6 @@
 #include "tests/chaos/scenario.h"
 
+#include <algorithm>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -7,7 +8,7 @@
 
 namespace centella::chaos {
 
-Scenario Scenario::FromSeed(uint64_t seed, int maps) {
+Scenario Scenario::FromSeed(uint64_t seed, int maps, int task_ms, int cores) {
   std::mt19937_64 rng(seed);
   Scenario s;
   s.seed = seed;
@@ -15,9 +16,10 @@ Scenario Scenario::FromSeed(uint64_t seed, int maps) {
   s.victim = kind < 45 ? Victim::kExecutor : kind < 85 ? Victim::kDaemon : Victim::kManager;
   s.stage = static_cast<char>('A' + rng() % 3);
   const int tasks = s.stage == 'A' ? maps : s.stage == 'B' ? kReduce1 : kReduce2;
-  // While the stage still has tasks to run: at most half of them finished.
-  s.after_finished = static_cast<int>(rng() % (tasks / 2 + 1));
-  s.delay_ms = static_cast<int>(rng() % 120);
+  // Before the last wave of the stage has started: its tasks finish about together, so
+  // a strike within most of a task's time after that is still inside the stage.
+  s.after_finished = static_cast<int>(rng() % std::max(1, tasks - cores));
+  s.delay_ms = static_cast<int>(rng() % std::max(1, task_ms * 3 / 5));
   s.restart_after_ms = 200 + static_cast<int>(rng() % 1300);
   s.pick = rng();
   return s;

@@ -23,8 +23,10 @@ struct Scenario {
   int restart_after_ms = 0;
   uint64_t pick = 0;  // chooses among the candidate processes at that moment
 
-  // Draws a scenario; `maps` is the job's number of map tasks in stage A.
-  static Scenario FromSeed(uint64_t seed, int maps);
+  // Draws a scenario for a job with `maps` map tasks in stage A, whose tasks take
+  // `task_ms`, on a cluster with `cores` executor cores: the moment is always one when
+  // the stage still has tasks to run.
+  static Scenario FromSeed(uint64_t seed, int maps, int task_ms, int cores);
   std::string Describe() const;
 };
 
