@@ -121,8 +121,13 @@ std::shared_ptr<grpc::Channel> SharedSecret::Connect(const std::string& target) 
   // Peers restart (a manager, a daemon): reconnect within a second or two of their
   // return rather than after gRPC's default backoff of up to two minutes.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  // Despite its name, this is how long one connection attempt may take (TCP connect plus
+  // the HTTP/2 handshake) before gRPC gives up on it. At 100 ms a peer busy on a loaded
+  // machine looked dead: shuffle fetches failed with "connection attempt timed out
+  // before receiving SETTINGS frame" and live hosts' map outputs were recomputed (the
+  // chaos suite caught it). A refused connection still fails at once.
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 5000);
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
   if (!insecure()) {
     factories.push_back(std::make_unique<AuthInterceptorFactory>(AuthorizationValue()));

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "executor/shuffle/fetch_failure.h"
 #include "executor/shuffle/shuffle_block_codec.h"
 #include "shuffle.grpc.pb.h"
@@ -19,6 +20,11 @@ RemoteShuffleFetcher::RemoteShuffleFetcher(std::string app_id, std::string execu
       local_(local_store),
       secret_(secret),
       max_request_bytes_(max_request_bytes) {}
+
+namespace {
+constexpr int kFetchAttempts = 3;
+constexpr absl::Duration kFirstRetryWait = absl::Milliseconds(200);
+}  // namespace
 
 std::shared_ptr<grpc::Channel> RemoteShuffleFetcher::ChannelTo(const std::string& address) {
   absl::MutexLock lock(&mu_);
@@ -96,7 +102,12 @@ absl::Status RemoteShuffleFetcher::FetchGroup(
   size_t done = 0;
   std::string last_error;
   bool transport_failure = false;
-  for (int attempt = 0; attempt < 3 && done < group.size(); ++attempt) {
+  for (int attempt = 0; attempt < kFetchAttempts && done < group.size(); ++attempt) {
+    if (attempt > 0) {
+      // A busy server is not a dead one: wait before asking again (200 ms, then 400 ms),
+      // since giving up declares the whole host lost and recomputes all it served.
+      absl::SleepFor(kFirstRetryWait * (1 << (attempt - 1)));
+    }
     v1::FetchBlocksRequest req = request;
     if (done > 0) {
       req.clear_blocks();
