@@ -429,7 +429,7 @@ void DagScheduler::ForgetFailedFetch(const v1::FetchFailure& ff) {
                   ff.shuffle_address());
     }
   } else {
-    map_outputs_.UnregisterMapOutput(ff.shuffle_id(), ff.map_id());
+    map_outputs_.UnregisterMapOutput(ff.shuffle_id(), ff.map_id(), ff.shuffle_address());
   }
 }
 

@@ -18,12 +18,14 @@ bool MapOutputRegistry::RegisterMapOutput(const v1::MapStatus& status) {
   return true;
 }
 
-void MapOutputRegistry::UnregisterMapOutput(int shuffle_id, int map_id) {
+void MapOutputRegistry::UnregisterMapOutput(int shuffle_id, int map_id,
+                                            const std::string& shuffle_address) {
   auto it = shuffles_.find(shuffle_id);
   if (it == shuffles_.end() || map_id < 0 || map_id >= static_cast<int>(it->second.size())) {
     return;
   }
-  if (it->second[map_id].has_value()) {
+  if (it->second[map_id].has_value() &&
+      it->second[map_id]->shuffle_address() == shuffle_address) {
     it->second[map_id].reset();
     ++epoch_;
   }

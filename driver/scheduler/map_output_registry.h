@@ -25,8 +25,10 @@ class MapOutputRegistry {
   // task was launched (status.epoch() is the epoch it was launched with), so its files
   // went with the host even if the result got through. Returns whether it was recorded.
   bool RegisterMapOutput(const v1::MapStatus& status);
-  // Forgets one map output (e.g. after a fetch failure naming it); bumps the epoch.
-  void UnregisterMapOutput(int shuffle_id, int map_id);
+  // Forgets one map output after a fetch failure naming it at `shuffle_address`; bumps
+  // the epoch. Nothing happens when the output registered now lives elsewhere: a late
+  // failure report must not forget an output recomputed since.
+  void UnregisterMapOutput(int shuffle_id, int map_id, const std::string& shuffle_address);
   // Forgets every output written by `executor_id`; returns how many were lost.
   int UnregisterExecutor(const std::string& executor_id);
   // Forgets every output served from `shuffle_address` (a lost daemon, i.e. a lost host);

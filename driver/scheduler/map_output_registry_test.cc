@@ -56,5 +56,15 @@ TEST(MapOutputRegistryTest, OutputsOfTasksLaunchedBeforeTheirHostWasLostAreIgnor
   EXPECT_EQ(r.MissingMaps(1), (std::vector<int>{2}));
 }
 
+TEST(MapOutputRegistryTest, ALateFetchFailureDoesNotForgetARecomputedOutput) {
+  MapOutputRegistry r;
+  r.RegisterShuffle(1, 1);
+  r.RegisterMapOutput(Status(1, 0, "e1", "host-b:7078"));  // recomputed on host b
+  r.UnregisterMapOutput(1, 0, "host-a:7078");               // a reducer failed on host a
+  EXPECT_TRUE(r.IsAvailable(1));
+  r.UnregisterMapOutput(1, 0, "host-b:7078");
+  EXPECT_FALSE(r.IsAvailable(1));
+}
+
 }  // namespace
 }  // namespace centella

@@ -17,6 +17,7 @@ void TaskScheduler::Submit(std::shared_ptr<const v1::StagePlan> plan,
                            std::vector<v1::TaskDescriptor> tasks,
                            const std::vector<int>& cached_rdds, int job_id) {
   cancelled_stages_.erase(plan->stage_id());
+  current_attempt_[plan->stage_id()] = plan->stage_attempt();
   const absl::Time now = absl::Now();
   stage_times_[plan->stage_id()].first += static_cast<int>(tasks.size());
   for (v1::TaskDescriptor& t : tasks) {
@@ -221,7 +222,9 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
       result.state() != v1::TASK_STATE_FETCH_FAILED) {
     verdict = Verdict::kIgnored;
   } else if (cancelled_stages_.contains(result.stage_id()) ||
-             result.stage_attempt() != pending.plan->stage_attempt()) {
+             result.stage_attempt() != current_attempt_[result.stage_id()]) {
+    // A task of a cancelled or superseded attempt: its success still counts (its output
+    // is as good as any), its failure says nothing about the current attempt.
     verdict = result.state() == v1::TASK_STATE_FINISHED ? Verdict::kFinished : Verdict::kIgnored;
   } else if (result.state() == v1::TASK_STATE_FINISHED) {
     verdict = Verdict::kFinished;

@@ -192,6 +192,8 @@ class TaskScheduler {
   absl::flat_hash_map<std::pair<int, int>, int> launches_;
   absl::flat_hash_map<std::pair<int, int>, int> failures_;
   absl::flat_hash_set<int> cancelled_stages_;
+  // stage -> its attempt submitted last; results of older attempts are stale.
+  absl::flat_hash_map<int, int> current_attempt_;
 };
 
 }  // namespace centella

@@ -139,6 +139,27 @@ TEST(TaskSchedulerRetryTest, TasksCarryTheEpochOfTheirLaunch) {
   EXPECT_EQ(backend.epochs[1], 4);
 }
 
+TEST(TaskSchedulerRetryTest, FailuresOfASupersededAttemptAreIgnored) {
+  RecordingBackend backend({"a", "b"});
+  TaskScheduler scheduler(&backend, 4);
+  auto attempt0 = std::make_shared<v1::StagePlan>();
+  attempt0->set_stage_id(1);
+  scheduler.Submit(attempt0, Tasks(2));
+  v1::TaskResult late = Failed(backend, 1);  // reported after the stage was resubmitted
+  late.set_state(v1::TASK_STATE_FETCH_FAILED);
+  scheduler.CancelStage(1);
+  auto attempt1 = std::make_shared<v1::StagePlan>(*attempt0);
+  attempt1->set_stage_attempt(1);
+  std::vector<v1::TaskDescriptor> again = Tasks(1);
+  again[0].set_stage_attempt(1);
+  scheduler.Submit(attempt1, again);
+  EXPECT_EQ(scheduler.OnResult(late), TaskScheduler::Verdict::kIgnored);
+  v1::TaskResult current = Failed(backend, 0);
+  current.set_stage_attempt(1);
+  current.set_state(v1::TASK_STATE_FETCH_FAILED);
+  EXPECT_EQ(scheduler.OnResult(current), TaskScheduler::Verdict::kFetchFailed);
+}
+
 TEST(TaskSchedulerRetryTest, TheOnlyExecutorLeftStillGetsTheRetries) {
   RecordingBackend backend({"a"});
   TaskScheduler scheduler(&backend, 4);
