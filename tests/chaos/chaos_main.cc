@@ -193,6 +193,8 @@ class ScenarioRun {
     if (stage < 0 || history_.FinishedTasks(stage) < scenario_.after_finished) return false;
     if (!due_since_) due_since_ = absl::Now();
     if (absl::Now() - *due_since_ < absl::Milliseconds(scenario_.delay_ms)) return false;
+    // At the very start of the job no task runs yet (executors still registering).
+    if (scenario_.victim != Victim::kManager && history_.RunningExecutors(-1).empty()) return false;
     target_stage_ = stage;
     return true;
   }
