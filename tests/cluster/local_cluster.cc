@@ -10,10 +10,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "absl/time/clock.h"
 #include "cluster_manager.grpc.pb.h"
@@ -158,6 +160,38 @@ int UnusedPortOutsideEphemeralRange() {
 
 std::string LocalCluster::daemon_work_dir(int i) const {
   return absl::StrCat(dir_, "/daemon", i, "-work");
+}
+
+std::vector<LocalCluster::ExecutorProcess> LocalCluster::ExecutorsOfDaemon(int i) {
+  std::vector<ExecutorProcess> out;
+  if (!daemons_[i]->running()) return out;
+  const pid_t daemon_pid = daemons_[i]->pid();
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    int pid = 0;
+    if (!absl::SimpleAtoi(entry.path().filename().string(), &pid)) continue;
+    // "pid (comm) state ppid ...": the fields after comm, which may itself hold ')'.
+    std::string stat;
+    if (!std::getline(std::ifstream(entry.path() / "stat"), stat)) continue;  // gone
+    const size_t paren = stat.rfind(')');
+    if (paren == std::string::npos) continue;
+    std::vector<std::string> fields =
+        absl::StrSplit(stat.substr(paren + 1), ' ', absl::SkipEmpty());
+    int ppid = 0;
+    if (fields.size() < 2 || fields[0] == "Z" || !absl::SimpleAtoi(fields[1], &ppid) ||
+        ppid != daemon_pid) {
+      continue;
+    }
+    std::ifstream environ_file(entry.path() / "environ", std::ios::binary);
+    std::map<std::string, std::string> env;
+    for (std::string kv; std::getline(environ_file, kv, '\0');) {
+      const size_t eq = kv.find('=');
+      if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    if (env["CENTELLA_ROLE"] != "executor") continue;
+    out.push_back({static_cast<pid_t>(pid), env["CENTELLA_APP_ID"], env["CENTELLA_EXECUTOR_ID"]});
+  }
+  return out;
 }
 
 absl::StatusOr<v1::ListApplicationsResponse> LocalCluster::ListApplications(
