@@ -44,9 +44,9 @@ class ClusterFailingJobTest : public ::testing::Test {
   // Submits failing_task_job with `options`; its stdout and stderr apart.
   Run SubmitFailingJob(const std::string& options) {
     const fs::path out_file = dir_ / "stdout";
-    const std::string submit = cluster_->SubmitCommand(
-        absl::StrCat("--executor-cores 1 --executor-memory 1g ", options),
-        build_ + "/tests/failing_task_job");
+    const std::string submit =
+        cluster_->SubmitCommand(absl::StrCat("--executor-cores 1 --executor-memory 1g ", options),
+                                build_ + "/tests/failing_task_job");
     // Inside the braces stderr goes to the pipe RunCommand reads, stdout to the file.
     CommandResult r = RunCommand(absl::StrCat("{ ", submit, " 2>&1 1>", out_file.string(), "; }"));
     std::ifstream out(out_file);
@@ -65,8 +65,7 @@ class ClusterFailingJobTest : public ::testing::Test {
       if (absl::StrContains(line, "failed, retrying: ")) ++retries;
     }
     EXPECT_TRUE(absl::StrContains(verdict, "partition 1 is broken")) << run.err;
-    EXPECT_TRUE(absl::StrContains(verdict, absl::StrCat("failed ", attempts, " times")))
-        << run.err;
+    EXPECT_TRUE(absl::StrContains(verdict, absl::StrCat("failed ", attempts, " times"))) << run.err;
     // The driver logs each retry.
     EXPECT_EQ(retries, attempts - 1) << run.err;
     std::printf("%s\n", verdict.c_str());
