@@ -17,10 +17,8 @@
 #include <functional>
 #include <map>
 #include <numeric>
-#include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -28,6 +26,7 @@
 #include "absl/time/clock.h"
 #include "executor/task/task_context.h"
 #include "tests/cluster/local_cluster.h"
+#include "tests/operators/background_job.h"
 #include "tests/operators/operator_test.h"
 #include "tests/operators/recording_listener.h"
 
@@ -71,29 +70,9 @@ struct HoldSecondHalf {
   CENTELLA_FIELDS(dir, first_held, work_ms)
 };
 
-// Runs a job on its own thread, so that the test can act on the cluster while it runs.
-// Destruction releases the held tasks and joins: a failed assertion never leaves the job
-// running.
-class BackgroundJob {
- public:
-  using Result = absl::StatusOr<std::vector<Pair>>;
-  BackgroundJob(fs::path release, std::function<Result()> job)
-      : release_(std::move(release)), thread_([this, job = std::move(job)] { result_ = job(); }) {}
-  ~BackgroundJob() {
-    Release();
-    Join();
-  }
-  void Release() { std::ofstream(release_.string()); }
-  const Result& Join() {
-    if (thread_.joinable()) thread_.join();
-    return *result_;
-  }
+using SumsJob = BackgroundJob<absl::StatusOr<std::vector<Pair>>>;
 
- private:
-  fs::path release_;
-  std::optional<Result> result_;
-  std::thread thread_;
-};
+void Touch(const fs::path& path) { std::ofstream(path.string()); }
 
 // (x % 13, x) for x in 0..n-1, and the sums per key a reduce_by_key must give.
 std::vector<Pair> KeyedNumbers(int64_t n) {
@@ -184,13 +163,14 @@ TEST_P(ExecutorLossTest, KilledDuringTheMapStageOnlyItsRunningMapTasksRunAgain) 
                   .map_partitions_with_index(HoldSecondHalf{dir().string(), kFirstHeld})
                   .reduce_by_key(std::plus<int64_t>(), kPartitions)
                   .map_partitions_with_index(HoldSecondHalf{dir().string()});
-  BackgroundJob job(dir() / "release", [&] { return sums.collect(); });
+  const fs::path release = dir() / "release";
+  SumsJob job([&] { return sums.collect(); }, [release] { Touch(release); });
 
   std::set<int> done_on_victim, held_on_victim;
   ASSERT_NO_FATAL_FAILURE(
       KillWhileHolding(/*map_stage=*/true, victim, &done_on_victim, &held_on_victim));
-  job.Release();
-  BackgroundJob::Result result = job.Join();
+  Touch(release);
+  absl::StatusOr<std::vector<Pair>> result = job.Join();
   ASSERT_TRUE(result.ok()) << result.status();
   std::sort(result->begin(), result->end());
   EXPECT_EQ(*result, SumsPerKey(data));
@@ -236,13 +216,14 @@ TEST_P(ExecutorLossTest, KilledDuringTheReduceStageNoMapTaskRunsAgain) {
                   .map_partitions_with_index(HoldSecondHalf{dir().string()})
                   .reduce_by_key(std::plus<int64_t>(), kPartitions)
                   .map_partitions_with_index(HoldSecondHalf{dir().string(), kFirstHeld});
-  BackgroundJob job(dir() / "release", [&] { return sums.collect(); });
+  const fs::path release = dir() / "release";
+  SumsJob job([&] { return sums.collect(); }, [release] { Touch(release); });
 
   std::set<int> done_on_victim, held_on_victim;
   ASSERT_NO_FATAL_FAILURE(
       KillWhileHolding(/*map_stage=*/false, victim, &done_on_victim, &held_on_victim));
-  job.Release();
-  BackgroundJob::Result result = job.Join();
+  Touch(release);
+  absl::StatusOr<std::vector<Pair>> result = job.Join();
   ASSERT_TRUE(result.ok()) << result.status();
   std::sort(result->begin(), result->end());
   EXPECT_EQ(*result, SumsPerKey(data));

