@@ -108,10 +108,10 @@ class ExecutorLossTest : public OperatorTest {
     return n;
   }
 
-  // Kills `victim` while it runs the held tasks of `stage_id` (the map stage of the job,
-  // or its result stage; see kFirstHeld), once the driver has heard back from the tasks of
-  // the first half. Returns the partitions the victim had finished and those it was
-  // running, and waits until the driver has given the running ones up as lost.
+  // Kills `victim` while it runs held tasks (see kFirstHeld) of the job's map stage, or
+  // of its result stage, once the driver has heard back from the tasks of the first half. Returns
+  // the partitions the victim had finished and those it was running, and waits until the driver has
+  // given the running ones up as lost.
   void KillWhileHolding(bool map_stage, const LocalCluster::ExecutorProcess& victim,
                         std::set<int>* done_on_victim, std::set<int>* held_on_victim) {
     ASSERT_TRUE(WaitUntil(
@@ -284,8 +284,9 @@ class CachedBlocksLossTest : public ExecutorLossTest {
   // Computations of each partition so far.
   std::map<int, int> Computations() const {
     std::map<int, int> n;
-    for (int p = 0; p < kPartitions; ++p)
+    for (int p = 0; p < kPartitions; ++p) {
       n[p] = FilesStartingWith(absl::StrCat("computed-", p, "-"));
+    }
     return n;
   }
 };

@@ -115,7 +115,8 @@ class ShuffleLossTest : public OperatorTest {
     return out;
   }
 
-  void DamageOneMapOutputPerDaemonAndRunAgain(Damage damage) {
+  // `reason`: what every fetch failure of the second job must say.
+  void DamageOneMapOutputPerDaemonAndRunAgain(Damage damage, const std::string& reason) {
     ASSERT_TRUE(WaitForExecutors(2));  // map outputs on both daemons
     constexpr int kMaps = 8;
     std::vector<Pair> data;
@@ -195,6 +196,8 @@ class ShuffleLossTest : public OperatorTest {
       ++fetch_failures;
       EXPECT_TRUE(damaged.contains(a.result->fetch_failure().map_id()))
           << a.result->fetch_failure().message();
+      EXPECT_NE(a.result->fetch_failure().message().find(reason), std::string::npos)
+          << a.result->fetch_failure().message();
     }
     EXPECT_GT(fetch_failures, 0);
     std::printf("damaged map outputs %d and %d: %d fetch failures, map tasks re-run: %zu\n",
@@ -206,15 +209,15 @@ class ShuffleLossTest : public OperatorTest {
 };
 
 TEST_P(ShuffleLossTest, DeletedDataFilesAreRecomputed) {
-  DamageOneMapOutputPerDaemonAndRunAgain(Damage::kDataFileDeleted);
+  DamageOneMapOutputPerDaemonAndRunAgain(Damage::kDataFileDeleted, "cannot open");
 }
 
 TEST_P(ShuffleLossTest, DeletedIndexFilesAreRecomputed) {
-  DamageOneMapOutputPerDaemonAndRunAgain(Damage::kIndexFileDeleted);
+  DamageOneMapOutputPerDaemonAndRunAgain(Damage::kIndexFileDeleted, "cannot open");
 }
 
 TEST_P(ShuffleLossTest, CorruptDataFilesAreRecomputed) {
-  DamageOneMapOutputPerDaemonAndRunAgain(Damage::kDataFileCorrupted);
+  DamageOneMapOutputPerDaemonAndRunAgain(Damage::kDataFileCorrupted, "checksum mismatch");
 }
 
 // The left side of the stale-fetch-failure reproduction: left partition 0 holds the first
