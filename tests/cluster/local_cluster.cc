@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -37,9 +38,12 @@ bool WaitUntil(const std::function<bool()>& condition, absl::Duration timeout,
 std::string FreshTestDir(const std::string& prefix) {
   const char* tmp = std::getenv("TMPDIR");
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path dir =
-      std::filesystem::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") /
-      absl::StrCat(prefix, "-", info != nullptr ? info->name() : "test", "-", ::getpid());
+  // A parameterized test's name holds '/' ("Name/cluster"): without replacing it, the
+  // directory would be nested in a parent that nobody removes.
+  std::string name = info != nullptr ? info->name() : "test";
+  std::replace(name.begin(), name.end(), '/', '-');
+  std::filesystem::path dir = std::filesystem::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") /
+                              absl::StrCat(prefix, "-", name, "-", ::getpid());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();
