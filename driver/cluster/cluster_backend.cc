@@ -290,18 +290,23 @@ void ClusterBackend::LaunchTasks(const std::string& executor_id,
       for (const auto& task : tasks) it->second.running[task.task_id()] = task;
     }
   }
-  if (connection != nullptr && connection->Launch(plan, tasks)) return;
-  ResultCallback cb;
-  {
-    absl::MutexLock lock(&mu_);
-    auto it = executors_.find(executor_id);
-    if (it != executors_.end()) {
-      for (const auto& task : tasks) it->second.running.erase(task.task_id());
+  if (connection == nullptr) {  // already lost: the tasks were not recorded as its own
+    ResultCallback cb;
+    {
+      absl::MutexLock lock(&mu_);
+      cb = on_result_;
     }
-    cb = on_result_;
+    if (!cb) return;
+    for (const auto& task : tasks) cb(LostResult(task, executor_id, "it is gone"));
+    return;
   }
-  if (!cb) return;
-  for (const auto& task : tasks) cb(LostResult(task, executor_id, "its task stream is closed"));
+  if (connection->Launch(plan, tasks)) return;
+  // A gRPC stream that failed a write is closed for good: the executor is lost now, not
+  // only once the connection's reader notices. Left registered, its free slots would take
+  // the tasks the scheduler retries straight back, round after round (a killed executor
+  // was sent hundreds of launches in a few milliseconds). Its running tasks, these
+  // included, come back lost — exactly once, even if the reader got there first.
+  OnExecutorLost(executor_id, "its task stream is closed");
 }
 
 void ClusterBackend::RemoveStage(int stage_id) {

@@ -92,6 +92,16 @@ std::string ChildProcess::Log() const {
   return s.str();
 }
 
+bool ProcessIsAlive(pid_t pid) {
+  // /proc/<pid>/stat is "pid (comm) state ...", and comm may itself hold ')'.
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat;
+  if (!in || !std::getline(in, stat)) return false;
+  const size_t paren = stat.rfind(')');
+  return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] != 'Z' &&
+         stat[paren + 2] != 'X';
+}
+
 absl::StatusOr<std::string> WaitForAddressFile(const std::string& path, absl::Duration timeout) {
   absl::Time deadline = absl::Now() + timeout;
   while (absl::Now() < deadline) {

@@ -41,6 +41,10 @@ class ChildProcess {
   std::string log_path_;
 };
 
+// Whether `pid` is a live process: it exists and is not a zombie. For processes that are
+// not the caller's children (which it cannot wait for), e.g. executors started by a daemon.
+bool ProcessIsAlive(pid_t pid);
+
 // Waits until `path` holds a first line and returns it (an address file).
 absl::StatusOr<std::string> WaitForAddressFile(const std::string& path, absl::Duration timeout);
 

@@ -7,13 +7,16 @@
 #include <unistd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "absl/time/clock.h"
 #include "cluster_manager.grpc.pb.h"
@@ -35,9 +38,12 @@ bool WaitUntil(const std::function<bool()>& condition, absl::Duration timeout,
 std::string FreshTestDir(const std::string& prefix) {
   const char* tmp = std::getenv("TMPDIR");
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path dir =
-      std::filesystem::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") /
-      absl::StrCat(prefix, "-", info != nullptr ? info->name() : "test", "-", ::getpid());
+  // A parameterized test's name holds '/' ("Name/cluster"): without replacing it, the
+  // directory would be nested in a parent that nobody removes.
+  std::string name = info != nullptr ? info->name() : "test";
+  std::replace(name.begin(), name.end(), '/', '-');
+  std::filesystem::path dir = std::filesystem::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") /
+                              absl::StrCat(prefix, "-", name, "-", ::getpid());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();
@@ -158,6 +164,38 @@ int UnusedPortOutsideEphemeralRange() {
 
 std::string LocalCluster::daemon_work_dir(int i) const {
   return absl::StrCat(dir_, "/daemon", i, "-work");
+}
+
+std::vector<LocalCluster::ExecutorProcess> LocalCluster::ExecutorsOfDaemon(int i) {
+  std::vector<ExecutorProcess> out;
+  if (!daemons_[i]->running()) return out;
+  const pid_t daemon_pid = daemons_[i]->pid();
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    int pid = 0;
+    if (!absl::SimpleAtoi(entry.path().filename().string(), &pid)) continue;
+    // "pid (comm) state ppid ...": the fields after comm, which may itself hold ')'.
+    std::string stat;
+    if (!std::getline(std::ifstream(entry.path() / "stat"), stat)) continue;  // gone
+    const size_t paren = stat.rfind(')');
+    if (paren == std::string::npos) continue;
+    std::vector<std::string> fields =
+        absl::StrSplit(stat.substr(paren + 1), ' ', absl::SkipEmpty());
+    int ppid = 0;
+    if (fields.size() < 2 || fields[0] == "Z" || !absl::SimpleAtoi(fields[1], &ppid) ||
+        ppid != daemon_pid) {
+      continue;
+    }
+    std::ifstream environ_file(entry.path() / "environ", std::ios::binary);
+    std::map<std::string, std::string> env;
+    for (std::string kv; std::getline(environ_file, kv, '\0');) {
+      const size_t eq = kv.find('=');
+      if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    if (env["CENTELLA_ROLE"] != "executor") continue;
+    out.push_back({static_cast<pid_t>(pid), env["CENTELLA_APP_ID"], env["CENTELLA_EXECUTOR_ID"]});
+  }
+  return out;
 }
 
 absl::StatusOr<v1::ListApplicationsResponse> LocalCluster::ListApplications(

@@ -61,8 +61,20 @@ class LocalCluster {
   std::string daemon_work_dir(int i) const;
   int num_daemons() const { return static_cast<int>(daemons_.size()); }
 
+  // An executor process that a daemon started, as /proc shows it.
+  struct ExecutorProcess {
+    pid_t pid = -1;
+    std::string app_id;       // CENTELLA_APP_ID of its environment
+    std::string executor_id;  // CENTELLA_EXECUTOR_ID, as the driver knows it
+  };
+  // The live executor processes of daemon `i` (its children; zombies excluded), for
+  // tests that kill one.
+  std::vector<ExecutorProcess> ExecutorsOfDaemon(int i);
+
   // centella-submit in client mode against this cluster; `args` follow the options.
   CommandResult Submit(const std::string& options, const std::string& program_and_args);
+  // The shell command Submit runs, for a test that redirects its streams itself.
+  std::string SubmitCommand(const std::string& options, const std::string& program_and_args) const;
   // The same, started in the background; its output goes to <dir>/<log_name>.
   absl::StatusOr<std::unique_ptr<ChildProcess>> SubmitAsync(const std::string& options,
                                                             const std::string& program_and_args,
@@ -77,8 +89,6 @@ class LocalCluster {
  private:
   LocalCluster() = default;
   absl::Status StartManager(int port, absl::Duration retry_for);
-
-  std::string SubmitCommand(const std::string& options, const std::string& program_and_args) const;
 
   std::string dir_, build_dir_, secret_file_, worker_timeout_;
   int manager_incarnations_ = 0;

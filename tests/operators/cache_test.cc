@@ -115,10 +115,7 @@ TEST_P(CacheTest, EvictionRecomputesMemoryOnlyButNotMemoryAndDisk) {
 
 TEST_P(CacheTest, TasksRunWhereTheirPartitionIsCached) {
   if (on_cluster()) {  // both executors up before the first job spreads the partitions
-    const absl::Time deadline = absl::Now() + absl::Seconds(30);
-    while (ctx_->num_executors() < 2 && absl::Now() < deadline)
-      absl::SleepFor(absl::Milliseconds(10));
-    ASSERT_EQ(ctx_->num_executors(), 2);
+    ASSERT_TRUE(WaitForExecutors(2));
   }
   auto computed = ctx_->accumulator<int64_t>(0, "computed");
   auto cached = Counted(*ctx_, 8000, 8, computed).persist();

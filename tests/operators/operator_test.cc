@@ -79,6 +79,12 @@ void OperatorTest::SetUp() {
   ctx_ = *std::move(ctx);
 }
 
+LocalCluster* OperatorTest::cluster() const { return on_cluster() ? SharedCluster() : nullptr; }
+
+bool OperatorTest::WaitForExecutors(int n, absl::Duration timeout) {
+  return WaitUntil([&] { return ctx_->num_executors() >= n; }, timeout);
+}
+
 void OperatorTest::TearDown() {
   ctx_.reset();
   std::error_code ec;

@@ -17,10 +17,13 @@
 #include <utility>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "driver/api/centella.h"
 #include "gtest/gtest.h"
 
 namespace centella {
+
+class LocalCluster;
 
 class OperatorTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -32,6 +35,12 @@ class OperatorTest : public ::testing::TestWithParam<std::string> {
   virtual void Configure(ContextOptions& options) {}
 
   bool on_cluster() const { return GetParam() == "cluster"; }
+  // The cluster this test runs on (null on a local master), for tests that reach its
+  // processes and files: kill an executor, damage a daemon's shuffle files.
+  LocalCluster* cluster() const;
+  // Waits until the application has `n` executors registered (local mode: 1), so that a
+  // job's first tasks spread over all of them. False after `timeout`.
+  bool WaitForExecutors(int n, absl::Duration timeout = absl::Seconds(30));
   // A fresh empty directory for this test (removed afterwards).
   const std::filesystem::path& dir() const { return dir_; }
 
@@ -49,6 +58,10 @@ class OperatorTest : public ::testing::TestWithParam<std::string> {
 
 // Parameter names for INSTANTIATE_TEST_SUITE_P.
 std::string MasterName(const ::testing::TestParamInfo<std::string>& info);
+
+// For what only a cluster has (executor processes to kill, daemons' shuffle files).
+#define CENTELLA_ON_CLUSTER(Suite) \
+  INSTANTIATE_TEST_SUITE_P(Masters, Suite, ::testing::Values("cluster"), MasterName)
 
 #define CENTELLA_ON_EVERY_MASTER(Suite)                                                          \
   INSTANTIATE_TEST_SUITE_P(Masters, Suite, ::testing::Values("local[1]", "local[3]", "cluster"), \
