@@ -58,7 +58,10 @@ struct ClusterManagerOptions {
   // cluster-mode drivers. With --port 0 it is known only later: SetAdvertisedAddress.
   std::string advertised_address;
   // A daemon silent this long is lost; also how long recovery waits for re-registrations.
-  absl::Duration worker_timeout = absl::Seconds(10);
+  // The cluster promises that a daemon cut off from the network is lost within 10 s of
+  // its last heartbeat: that takes worker_timeout + check_interval (+ the loop's delay),
+  // so the default leaves 1.75 s of room; daemons heartbeat 8 times per timeout.
+  absl::Duration worker_timeout = absl::Seconds(8);
   // Heartbeat period asked of daemons (capped at worker_timeout / 4).
   absl::Duration heartbeat_interval = absl::Seconds(1);
   // Real-time period of the liveness and recovery check, which reads the injected clock.
