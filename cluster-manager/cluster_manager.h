@@ -15,6 +15,10 @@
 //
 // Lifecycles (see docs/cluster.md):
 //   daemon:      ALIVE --silent for worker_timeout--> removed (executors LOST)
+//                      --another daemon registers at its address--> removed
+//                removed --RegisterDaemon (same id)--> ALIVE, booked afresh: executors it
+//                      still runs are killed, never adopted back (their drivers were told
+//                      they were lost); applications that ended meanwhile are cleaned up
 //                UNKNOWN (recovered) --RegisterDaemon--> ALIVE | --timeout--> removed
 //   application: WAITING <--> RUNNING (has executors) --Unregister/failures--> completed
 //                UNKNOWN (recovered) --RegisterApplication(app_id)--> WAITING/RUNNING
@@ -213,6 +217,16 @@ class ClusterManager {
   std::map<std::string, std::vector<std::shared_ptr<AppEventQueue>>> watchers_;
   // Apps that had a watcher and lost it, with when: a driver gone for worker_timeout ends.
   std::map<std::string, absl::Time> unwatched_since_;
+  // Daemons removed as lost, by id, with the applications active at that moment (they
+  // may have files there). A daemon that registers again is told to clean up those that
+  // ended meanwhile: their CleanupApplication could not reach it. At most
+  // kMaxLostDaemons are remembered, the most recently lost.
+  struct LostDaemon {
+    absl::Time lost_at;
+    std::set<std::string> apps;
+  };
+  static constexpr size_t kMaxLostDaemons = 1024;
+  std::map<std::string, LostDaemon> lost_daemons_;
   std::set<std::string> dirty_apps_, dirty_daemons_, dirty_drivers_;
   std::vector<absl::AnyInvocable<void()>> outbox_;
   bool schedule_needed_ = false;
