@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/logging/logger.h"
 #include "common/status/grpc_status.h"
+#include "executor/shuffle/remote_shuffle_fetcher.h"
 #include "executor/task/task_runner.h"
 
 namespace centella {
@@ -335,6 +336,7 @@ void ClusterBackend::RemoveCachedRdd(int rdd_id) {
 void ClusterBackend::OnTaskUpdate(const std::string& executor_id, v1::TaskResult result) {
   if (result.state() == v1::TASK_STATE_RUNNING) return;
   ResultCallback cb;
+  std::function<void(std::string)> server_lost;
   std::shared_ptr<ExecutorConnection> connection;
   {
     absl::MutexLock lock(&mu_);
@@ -344,6 +346,19 @@ void ClusterBackend::OnTaskUpdate(const std::string& executor_id, v1::TaskResult
       connection = it->second.connection;
     }
     cb = on_result_;
+    server_lost = on_shuffle_server_lost_;
+  }
+  if (result.state() == v1::TASK_STATE_FETCH_FAILED && server_lost &&
+      !result.fetch_failure().shuffle_address().empty() &&
+      NamesUnreachableShuffleServer(result.fetch_failure().message())) {
+    // The reducer could not reach that daemon at all (its host is cut off or down): none
+    // of its map output can be read. Forgetting all of it before the scheduler handles
+    // this failure lets one resubmission recompute it. Otherwise each reducer's failure
+    // names one more of its map outputs, the stage runs again for each, and runs out of
+    // attempts before the manager declares the daemon lost (which forgets them too).
+    Log()->warn("executor {} cannot reach the shuffle server at {}: its map output is lost",
+                executor_id, result.fetch_failure().shuffle_address());
+    server_lost(result.fetch_failure().shuffle_address());
   }
   if (!result.result_block_id().empty()) {
     absl::StatusOr<std::string> value =

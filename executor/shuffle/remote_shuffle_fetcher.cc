@@ -2,12 +2,17 @@
 
 #include <chrono>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "executor/shuffle/fetch_failure.h"
 #include "executor/shuffle/shuffle_block_codec.h"
 #include "shuffle.grpc.pb.h"
 
 namespace centella {
+
+bool NamesUnreachableShuffleServer(absl::string_view fetch_failure_message) {
+  return absl::StrContains(fetch_failure_message, kShuffleServerUnreachable);
+}
 
 RemoteShuffleFetcher::RemoteShuffleFetcher(std::string app_id, std::string executor_id,
                                            std::string local_address,
@@ -95,6 +100,7 @@ absl::Status RemoteShuffleFetcher::FetchGroup(
   // Transport errors are retried; the retry starts after the blocks already consumed.
   size_t done = 0;
   std::string last_error;
+  bool unreachable = false;  // the last attempt failed in transport
   for (int attempt = 0; attempt < 3 && done < group.size(); ++attempt) {
     v1::FetchBlocksRequest req = request;
     if (done > 0) {
@@ -136,13 +142,13 @@ absl::Status RemoteShuffleFetcher::FetchGroup(
     grpc::Status s = reader->Finish();
     if (s.ok() && done == group.size()) return absl::OkStatus();
     last_error = s.ok() ? "stream ended early" : s.error_message();
-    if (s.error_code() != grpc::StatusCode::UNAVAILABLE &&
-        s.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED && !s.ok()) {
-      break;
-    }
+    unreachable = s.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                  s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+    if (!unreachable && !s.ok()) break;
   }
   if (done == group.size()) return absl::OkStatus();
-  return fail(group[done]->map_id(), last_error);
+  return fail(group[done]->map_id(),
+              unreachable ? absl::StrCat(kShuffleServerUnreachable, ": ", last_error) : last_error);
 }
 
 }  // namespace centella

@@ -7,6 +7,12 @@
 // and each block is handed on (and freed) as soon as it is complete and verified.
 // Any block that cannot be obtained, or whose checksum does not match, is a fetch failure
 // naming the map output. Thread-safe; channels are cached per daemon address.
+//
+// A daemon that cannot be reached at all (every attempt failed in transport: connection
+// refused or timed out, or dropped by keepalive because the host went silent) is named as
+// such in the failure's detail (kShuffleServerUnreachable): then none of the map output
+// it holds can be read, not just the block named, and the driver forgets all of it at
+// once (ClusterBackend).
 #ifndef CENTELLA_EXECUTOR_SHUFFLE_REMOTE_SHUFFLE_FETCHER_H_
 #define CENTELLA_EXECUTOR_SHUFFLE_REMOTE_SHUFFLE_FETCHER_H_
 
@@ -15,6 +21,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "common/auth/shared_secret.h"
 #include "executor/shuffle/local_shuffle_fetcher.h"
@@ -23,6 +30,13 @@
 #include "grpcpp/channel.h"
 
 namespace centella {
+
+// Begins the detail of a fetch failure whose daemon could not be reached at all.
+// (FetchFailure in task.proto has no field for it.)
+inline constexpr char kShuffleServerUnreachable[] = "shuffle server unreachable";
+
+// Whether a fetch failure's message says its daemon could not be reached at all.
+bool NamesUnreachableShuffleServer(absl::string_view fetch_failure_message);
 
 class RemoteShuffleFetcher : public ShuffleFetcher {
  public:
