@@ -256,6 +256,13 @@ grep -q "cleaned up application $APP_ID" "$TMP/daemon$CUT.log" ||
 [[ ! -e "$TMP/daemon$CUT-work/apps/$APP_ID" ]] ||
   fail "$APP_ID's files are still on daemon $CUT"
 log "no executor of $APP_ID survives on daemon $CUT; its files there are cleaned up"
+# For the record: what daemon 0 and the manager said about it.
+{
+  grep -E "$APP_ID/|registered as|register again|heartbeat to the cluster manager" \
+    "$TMP/daemon$CUT.log" | sed 's/^/  daemon: /'
+  grep -E "daemon $CUT_ID (re-)?registered|daemon $CUT_ID at [^ ]* lost" "$TMP/manager.log" |
+    sed 's/^/  manager: /'
+} | sed -E 's/\[[0-9-]+ ([0-9:.]+)\] \[[a-z-]+\] \[[a-z]+\]/\1/' | cut -c1-220
 
 # --- a new job uses the returned daemon ------------------------------------------------
 log "submitting a new word count"
