@@ -3,12 +3,12 @@
 //
 // Without it a call to such a peer waits for its deadline (five minutes for a shuffle
 // fetch), and a stream without a deadline (a task stream, a watch) waits forever: TCP
-// gives up only on unacknowledged data, and only after about 15 minutes. With it each side sends an HTTP/2 PING every
-// kKeepaliveTime and closes the connection when the answer takes longer than
-// kKeepaliveTimeout, so every call on a dead connection fails with UNAVAILABLE within
-// kKeepaliveTime + kKeepaliveTimeout (5 s). Callers then fail over or retry: a reduce
-// task reports a fetch failure and its driver recomputes the lost map output, a driver
-// gives up on the executor's task stream.
+// gives up only on unacknowledged data, and only after about 15 minutes. With it each
+// side sends an HTTP/2 PING every kKeepaliveTime and closes the connection when the
+// answer takes longer than kKeepaliveTimeout, so every call on a dead connection fails
+// with UNAVAILABLE within kKeepaliveTime + kKeepaliveTimeout (5 s). Callers then fail
+// over or retry: a reduce task reports a fetch failure and its driver recomputes the
+// lost map output, a driver gives up on the executor's task stream.
 //
 // The two sides must agree: a server that receives pings more often than it allows
 // answers with GOAWAY ("too many pings") and the client backs off. Servers here accept a
