@@ -220,7 +220,9 @@ class ClusterManager {
   // Daemons removed as lost, by id, with the applications active at that moment (they
   // may have files there). A daemon that registers again is told to clean up those that
   // ended meanwhile: their CleanupApplication could not reach it. At most
-  // kMaxLostDaemons are remembered, the most recently lost.
+  // kMaxLostDaemons are remembered, the most recently lost; not persisted (after a
+  // manager restart, files of applications that ended meanwhile stay until the daemon's
+  // work directory is cleared).
   struct LostDaemon {
     absl::Time lost_at;
     std::set<std::string> apps;
