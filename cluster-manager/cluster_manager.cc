@@ -3,6 +3,7 @@
 // cluster_manager_recovery.cc.
 #include "cluster-manager/cluster_manager.h"
 
+#include <algorithm>
 #include <future>
 #include <random>
 #include <utility>
@@ -186,6 +187,17 @@ absl::StatusOr<v1::RegisterDaemonResponse> ClusterManager::RegisterDaemonOnLoop(
     return absl::InvalidArgumentError("daemon resources must not be negative");
   }
   auto log = GetLogger("cluster-manager");
+  // One entry per address: a daemon registering where another entry is registered
+  // replaces it. The port is bound exclusively, so the process behind the old entry is
+  // gone, and its books (executors, map output) are lost with it.
+  std::vector<std::string> replaced;
+  for (const auto& [id, other] : state_.daemons()) {
+    if (id != req.daemon_id() && other.address == req.address()) replaced.push_back(id);
+  }
+  for (const std::string& id : replaced) {
+    RemoveDaemon(id, absl::StrCat("replaced by daemon ", req.daemon_id(),
+                                  " registering at the same address"));
+  }
   DaemonRecord* daemon = state_.FindDaemon(req.daemon_id());
   const bool known = daemon != nullptr;
   const bool restarted = known && daemon->start_time_unix_ms != 0 &&
@@ -215,7 +227,12 @@ absl::StatusOr<v1::RegisterDaemonResponse> ClusterManager::RegisterDaemonOnLoop(
   std::set<std::string> cleanups;
   int adopted = 0;
   for (const v1::DaemonExecutor& e : req.executors()) {
-    if (IsTerminal(e.state())) continue;  // already gone; its exit report follows
+    if (IsTerminal(e.state())) {
+      // Already gone; its exit report follows. Its application may have ended while the
+      // daemon could not be reached, and with it the chance to delete its files there.
+      if (state_.FindApp(e.app_id()) == nullptr) cleanups.insert(e.app_id());
+      continue;
+    }
     ExecutorRecord* executor = state_.FindExecutor(e.app_id(), e.executor_id());
     if (executor != nullptr && executor->daemon_id == daemon_id) {
       executor->confirmed = true;
@@ -270,10 +287,20 @@ absl::StatusOr<v1::RegisterDaemonResponse> ClusterManager::RegisterDaemonOnLoop(
   }
   cleanups.insert(daemon->pending_cleanups.begin(), daemon->pending_cleanups.end());
   daemon->pending_cleanups.clear();
+  std::string lost_note;
+  if (auto lost = lost_daemons_.find(daemon_id); lost != lost_daemons_.end()) {
+    for (const std::string& app_id : lost->second.apps) {
+      if (state_.FindApp(app_id) == nullptr) cleanups.insert(app_id);
+    }
+    lost_note = absl::StrCat("; it was declared lost ",
+                             absl::FormatDuration(clock_.Now() - lost->second.lost_at), " ago");
+    lost_daemons_.erase(lost);
+  }
   for (const std::string& app_id : cleanups) resp.add_apps_to_clean_up(app_id);
-  log->info("daemon {} {} at {} with {} ({} executors re-adopted, {} to kill)", daemon_id,
-            known ? "re-registered" : "registered", daemon->address,
-            DescribeResources(daemon->total), adopted, resp.executors_to_kill_size());
+  log->info("daemon {} {} at {} with {} ({} executors re-adopted, {} to kill, {} to clean up{})",
+            daemon_id, known || !lost_note.empty() ? "re-registered" : "registered",
+            daemon->address, DescribeResources(daemon->total), adopted,
+            resp.executors_to_kill_size(), resp.apps_to_clean_up_size(), lost_note);
   RequestSchedule();
   MaybeCompleteRecovery(/*deadline_passed=*/false);
   return resp;
@@ -380,6 +407,15 @@ void ClusterManager::RemoveDaemon(const std::string& daemon_id, const std::strin
   }
   state_.EraseDaemon(daemon_id);
   dirty_daemons_.insert(daemon_id);
+  LostDaemon& lost = lost_daemons_[daemon_id];
+  lost.lost_at = clock_.Now();
+  for (const auto& [app_id, app] : state_.apps()) lost.apps.insert(app_id);
+  if (lost_daemons_.size() > kMaxLostDaemons) {
+    auto oldest = std::min_element(
+        lost_daemons_.begin(), lost_daemons_.end(),
+        [](const auto& a, const auto& b) { return a.second.lost_at < b.second.lost_at; });
+    lost_daemons_.erase(oldest);
+  }
   RequestSchedule();
 }
 

@@ -15,6 +15,10 @@
 //
 // Lifecycles (see docs/cluster.md):
 //   daemon:      ALIVE --silent for worker_timeout--> removed (executors LOST)
+//                      --another daemon registers at its address--> removed
+//                removed --RegisterDaemon (same id)--> ALIVE, booked afresh: executors it
+//                      still runs are killed, never adopted back (their drivers were told
+//                      they were lost); applications that ended meanwhile are cleaned up
 //                UNKNOWN (recovered) --RegisterDaemon--> ALIVE | --timeout--> removed
 //   application: WAITING <--> RUNNING (has executors) --Unregister/failures--> completed
 //                UNKNOWN (recovered) --RegisterApplication(app_id)--> WAITING/RUNNING
@@ -58,7 +62,10 @@ struct ClusterManagerOptions {
   // cluster-mode drivers. With --port 0 it is known only later: SetAdvertisedAddress.
   std::string advertised_address;
   // A daemon silent this long is lost; also how long recovery waits for re-registrations.
-  absl::Duration worker_timeout = absl::Seconds(10);
+  // The cluster promises that a daemon cut off from the network is lost within 10 s of
+  // its last heartbeat: that takes worker_timeout + check_interval (+ the loop's delay),
+  // so the default leaves 1.75 s of room; daemons heartbeat 8 times per timeout.
+  absl::Duration worker_timeout = absl::Seconds(8);
   // Heartbeat period asked of daemons (capped at worker_timeout / 4).
   absl::Duration heartbeat_interval = absl::Seconds(1);
   // Real-time period of the liveness and recovery check, which reads the injected clock.
@@ -210,6 +217,18 @@ class ClusterManager {
   std::map<std::string, std::vector<std::shared_ptr<AppEventQueue>>> watchers_;
   // Apps that had a watcher and lost it, with when: a driver gone for worker_timeout ends.
   std::map<std::string, absl::Time> unwatched_since_;
+  // Daemons removed as lost, by id, with the applications active at that moment (they
+  // may have files there). A daemon that registers again is told to clean up those that
+  // ended meanwhile: their CleanupApplication could not reach it. At most
+  // kMaxLostDaemons are remembered, the most recently lost; not persisted (after a
+  // manager restart, files of applications that ended meanwhile stay until the daemon's
+  // work directory is cleared).
+  struct LostDaemon {
+    absl::Time lost_at;
+    std::set<std::string> apps;
+  };
+  static constexpr size_t kMaxLostDaemons = 1024;
+  std::map<std::string, LostDaemon> lost_daemons_;
   std::set<std::string> dirty_apps_, dirty_daemons_, dirty_drivers_;
   std::vector<absl::AnyInvocable<void()>> outbox_;
   bool schedule_needed_ = false;

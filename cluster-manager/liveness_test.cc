@@ -134,6 +134,185 @@ TEST_F(LivenessTest, ReRegistrationAdoptsReportedExecutorsWithoutDuplicates) {
   EXPECT_EQ(App(app).executors_size(), 2);
 }
 
+// What the manager's books say about the daemons at `address`: how many entries, and
+// the cores booked on them.
+struct AddressBook {
+  int entries = 0;
+  int alive = 0;
+  int32_t used_cores = 0;
+  int32_t total_cores = 0;
+};
+
+AddressBook BookAt(ClusterManager& manager, const std::string& address) {
+  auto book = manager.ReadState<AddressBook>([&](const ClusterState& state, absl::Time) {
+    AddressBook b;
+    for (const auto& [id, daemon] : state.daemons()) {
+      if (daemon.address != address) continue;
+      ++b.entries;
+      if (daemon.state == v1::DAEMON_STATE_ALIVE) ++b.alive;
+      b.used_cores += daemon.used.cores;
+      b.total_cores += daemon.total.cores;
+    }
+    return b;
+  });
+  EXPECT_TRUE(book.ok());
+  return book.ok() ? *book : AddressBook{};
+}
+
+v1::DaemonExecutor* Report(v1::RegisterDaemonRequest& req, const std::string& app_id,
+                           const std::string& executor_id, v1::ExecutorState state) {
+  v1::DaemonExecutor* e = req.add_executors();
+  e->set_app_id(app_id);
+  e->set_executor_id(executor_id);
+  e->set_state(state);
+  return e;
+}
+
+// A daemon cut off from the network is declared lost; when its link is back it finds
+// itself unknown and registers again, still running the executor it had. That executor
+// was reported removed to its driver: it must be killed, not adopted back, and the
+// daemon must be booked afresh (listed once, nothing counted twice).
+TEST_F(LivenessTest, LostDaemonThatComesBackIsBookedAfreshAndItsOldExecutorsKilled) {
+  StartManager();
+  AddDaemon("d1", 2, 8 * kGiB);
+  AddDaemon("d2", 2, 8 * kGiB);
+  const std::string app = AddApp(1, kGiB, /*max_total_cores=*/2);
+  const v1::ApplicationInfo before = App(app);
+  ASSERT_EQ(before.executors_size(), 2);
+  std::string on_d1;
+  for (const auto& e : before.executors()) {
+    if (e.daemon_id() == "d1") on_d1 = e.executor_id();
+  }
+  ASSERT_FALSE(on_d1.empty());
+  auto queue = manager_->WatchApplication(app);
+  ASSERT_TRUE(queue.ok());
+  Drain(**queue);
+
+  clock_.Advance(absl::Seconds(6));
+  ASSERT_TRUE(manager_->DaemonHeartbeat(Heartbeat("d2", manager_->incarnation())).ok());
+  clock_.Advance(absl::Seconds(5));
+  manager_->Tick();
+  EXPECT_EQ(BookAt(*manager_, "d1:7078").entries, 0);
+  std::vector<v1::ApplicationEvent> events = Drain(**queue);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events[0].executor_removed().executor_id(), on_d1);
+
+  // Back: the heartbeat is answered REREGISTER, the registration lists the old executor.
+  ASSERT_EQ(manager_->DaemonHeartbeat(Heartbeat("d1", manager_->incarnation()))->action(),
+            v1::DAEMON_HEARTBEAT_ACTION_REREGISTER);
+  v1::RegisterDaemonRequest again = DaemonRequest("d1", 2, 8 * kGiB);
+  Report(again, app, on_d1, v1::EXECUTOR_STATE_RUNNING);
+  const size_t launches_before = daemons_.launched_executors().size();
+  auto resp = manager_->RegisterDaemon(again);
+  ASSERT_TRUE(resp.ok()) << resp.status();
+  ASSERT_EQ(resp->executors_to_kill_size(), 1);
+  EXPECT_EQ(resp->executors_to_kill(0).app_id(), app);
+  EXPECT_EQ(resp->executors_to_kill(0).executor_id(), on_d1);
+
+  // Not adopted: the application still has its two executors, both on d2, and its driver
+  // hears of no executor coming back.
+  const v1::ApplicationInfo after = App(app);
+  ASSERT_EQ(after.executors_size(), 2);
+  for (const auto& e : after.executors()) {
+    EXPECT_EQ(e.daemon_id(), "d2");
+    EXPECT_NE(e.executor_id(), on_d1);
+  }
+  for (const v1::ApplicationEvent& e : Drain(**queue)) {
+    EXPECT_FALSE(e.has_executor_added()) << e.DebugString();
+  }
+  EXPECT_EQ(daemons_.launched_executors().size(), launches_before);
+  const AddressBook book = BookAt(*manager_, "d1:7078");
+  EXPECT_EQ(book.entries, 1);
+  EXPECT_EQ(book.alive, 1);
+  EXPECT_EQ(book.total_cores, 2);
+  EXPECT_EQ(book.used_cores, 0);
+  EXPECT_EQ(manager_->DaemonHeartbeat(Heartbeat("d1", manager_->incarnation()))->action(),
+            v1::DAEMON_HEARTBEAT_ACTION_OK);
+
+  // A new application gets executors on it.
+  const std::string next = AddApp(1, kGiB, /*max_total_cores=*/1);
+  EXPECT_EQ(LaunchesPerDaemon(next)["d1:7078"], 1);
+  EXPECT_EQ(BookAt(*manager_, "d1:7078").used_cores, 1);
+  manager_->StopWatching(app, *queue);
+}
+
+// An application that ended while its daemon was cut off never reached it with its
+// CleanupApplication: the daemon is told to clean up when it registers again, whether or
+// not it still reports an executor of that application.
+TEST_F(LivenessTest, ApplicationsThatEndedWhileADaemonWasLostAreCleanedUpWhenItReturns) {
+  StartManager();
+  AddDaemon("d1", 2, 8 * kGiB);
+  AddDaemon("d2", 2, 8 * kGiB);
+  const std::string ended = AddApp(1, kGiB, /*max_total_cores=*/2);
+  const std::string running = AddApp(1, kGiB, /*max_total_cores=*/2);
+
+  clock_.Advance(absl::Seconds(6));
+  ASSERT_TRUE(manager_->DaemonHeartbeat(Heartbeat("d2", manager_->incarnation())).ok());
+  clock_.Advance(absl::Seconds(5));
+  manager_->Tick();
+  ASSERT_EQ(BookAt(*manager_, "d1:7078").entries, 0);
+  v1::UnregisterApplicationRequest done;
+  done.set_app_id(ended);
+  done.set_final_state(v1::APPLICATION_STATE_FINISHED);
+  ASSERT_TRUE(manager_->UnregisterApplication(done).ok());
+  for (const auto& sent : daemons_.cleanups()) {
+    EXPECT_NE(sent.daemon_address, "d1:7078") << "d1 is lost: nothing can reach it";
+  }
+
+  // It reports nothing (its executor's exit was reported before the cut).
+  auto resp = manager_->RegisterDaemon(DaemonRequest("d1", 2, 8 * kGiB));
+  ASSERT_TRUE(resp.ok());
+  ASSERT_EQ(resp->apps_to_clean_up_size(), 1);
+  EXPECT_EQ(resp->apps_to_clean_up(0), ended);  // not `running`: it may use d1 again
+
+  // Registering once more: already told, not again.
+  auto twice = manager_->RegisterDaemon(DaemonRequest("d1", 2, 8 * kGiB));
+  ASSERT_TRUE(twice.ok());
+  EXPECT_EQ(twice->apps_to_clean_up_size(), 0);
+}
+
+TEST_F(LivenessTest, ExitedExecutorOfAnEndedApplicationGetsItsApplicationCleanedUp) {
+  StartManager();
+  AddDaemon("d1", 2, 8 * kGiB);
+  // The executor exited while the daemon could not report it, and its application ended
+  // meanwhile (here: before this manager knew of it).
+  v1::RegisterDaemonRequest again = DaemonRequest("d1", 2, 8 * kGiB);
+  Report(again, "app-gone", "3", v1::EXECUTOR_STATE_FAILED);
+  auto resp = manager_->RegisterDaemon(again);
+  ASSERT_TRUE(resp.ok());
+  EXPECT_EQ(resp->executors_to_kill_size(), 0);  // nothing to kill: it has exited
+  ASSERT_EQ(resp->apps_to_clean_up_size(), 1);
+  EXPECT_EQ(resp->apps_to_clean_up(0), "app-gone");
+}
+
+// Ids come from the daemon (host:port today), addresses from the network: a daemon that
+// registers at the address of another entry replaces it, so that a host:port is never
+// listed twice.
+TEST_F(LivenessTest, DaemonRegisteringAtAnotherEntrysAddressReplacesIt) {
+  StartManager();
+  AddDaemon("d1", 2, 8 * kGiB);
+  const std::string app = AddApp(1, kGiB, /*max_total_cores=*/1);
+  auto queue = manager_->WatchApplication(app);
+  ASSERT_TRUE(queue.ok());
+  Drain(**queue);
+
+  v1::RegisterDaemonRequest other = DaemonRequest("d1-new", 2, 8 * kGiB);
+  other.set_address("d1:7078");
+  ASSERT_TRUE(manager_->RegisterDaemon(other).ok());
+  const AddressBook book = BookAt(*manager_, "d1:7078");
+  EXPECT_EQ(book.entries, 1);
+  EXPECT_EQ(book.alive, 1);
+  // The old entry's executor is reported lost with its daemon; the application gets a
+  // replacement on the new one.
+  std::vector<v1::ApplicationEvent> events = Drain(**queue);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].executor_removed().state(), v1::EXECUTOR_STATE_LOST);
+  EXPECT_EQ(events[1].daemon_removed().daemon_id(), "d1");
+  EXPECT_THAT(events[1].daemon_removed().reason(), HasSubstr("d1-new"));
+  EXPECT_EQ(events[2].executor_added().daemon_id(), "d1-new");
+  manager_->StopWatching(app, *queue);
+}
+
 TEST_F(LivenessTest, RepeatedExecutorFailuresEndTheApplication) {
   StartManager();
   AddDaemon("d1", 1, 8 * kGiB);

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/logging/logger.h"
+#include "common/rpc/keepalive.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/client_interceptor.h"
@@ -119,7 +120,9 @@ std::shared_ptr<grpc::Channel> SharedSecret::Connect(const std::string& target) 
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetMaxSendMessageSize(64 << 20);
   // Peers restart (a manager, a daemon): reconnect within a second or two of their
-  // return rather than after gRPC's default backoff of up to two minutes.
+  // return rather than after gRPC's default backoff of up to two minutes. (gRPC also
+  // takes the minimum as the least time a connection attempt is given; an attempt gets
+  // the current backoff, at most 1 s, so one to a vanished host fails within a second.)
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   // Despite its name, this is how long one connection attempt may take (TCP connect plus
@@ -128,6 +131,9 @@ std::shared_ptr<grpc::Channel> SharedSecret::Connect(const std::string& target) 
   // before receiving SETTINGS frame" and live hosts' map outputs were recomputed (the
   // chaos suite caught it). A refused connection still fails at once.
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 5000);
+  // A peer cut off from the network must fail the calls in flight within seconds, not
+  // hold them until their deadlines (common/rpc/keepalive.h).
+  AddClientKeepalive(args);
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
   if (!insecure()) {
     factories.push_back(std::make_unique<AuthInterceptorFactory>(AuthorizationValue()));

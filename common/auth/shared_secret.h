@@ -41,6 +41,8 @@ class SharedSecret {
   grpc::Status Check(const grpc::ServerContext& context) const;
 
   // Client side: a channel to `target` ("host:port") whose every call carries the secret.
+  // Its connections ping the peer, so calls to a peer cut off from the network fail with
+  // UNAVAILABLE within seconds (common/rpc/keepalive.h).
   std::shared_ptr<grpc::Channel> Connect(const std::string& target) const;
 
   // The value sent on the wire, for code that builds its own ClientContext.

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/logging/logger.h"
+#include "common/rpc/keepalive.h"
 #include "grpcpp/server_builder.h"
 
 namespace centella {
@@ -49,12 +50,8 @@ absl::StatusOr<std::unique_ptr<RpcServer>> RpcServer::Start(
   builder.SetMaxReceiveMessageSize(64 << 20);
   builder.SetMaxSendMessageSize(64 << 20);
   // Keep long-lived streams (task streams, watches) alive through idle periods and
-  // notice dead peers within seconds.
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 2000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 2000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 1000);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
+  // notice dead peers within seconds; accept the clients' own keepalive pings.
+  AddServerKeepalive(builder);
   for (grpc::Service* s : services) builder.RegisterService(s);
   std::unique_ptr<RpcServer> server(new RpcServer());
   server->server_ = builder.BuildAndStart();

@@ -5,6 +5,8 @@
 // scheduler, and reports an executor's tasks as lost when its stream breaks (its process
 // died or its machine is gone). The application itself is registered with the cluster
 // manager through a ManagerSession, which also delivers executor and daemon removals.
+// A shuffle server is reported lost when the manager removes its daemon (a reducer that
+// cannot reach it at all says so in its fetch failure, handled by the DAG scheduler).
 //
 // Thread-safe: the scheduler launches from its loop, executors register from gRPC
 // threads, results arrive on reader threads.

@@ -161,7 +161,9 @@ absl::Status ManagerSession::Heartbeat() {
   }
   Obey(response->executors_to_kill(), response->drivers_to_kill(), response->apps_to_clean_up());
   if (response->action() == v1::DAEMON_HEARTBEAT_ACTION_REREGISTER) {
-    Log()->info("the manager asks this daemon to register again (manager restarted?)");
+    Log()->info(
+        "the manager asks this daemon to register again (it restarted, or it declared this "
+        "daemon lost)");
     registered_ = false;
     return Register();
   }

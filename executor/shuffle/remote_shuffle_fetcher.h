@@ -7,6 +7,11 @@
 // and each block is handed on (and freed) as soon as it is complete and verified.
 // Any block that cannot be obtained, or whose checksum does not match, is a fetch failure
 // naming the map output. Thread-safe; channels are cached per daemon address.
+//
+// A daemon that cannot be reached at all (every attempt failed in transport: connection
+// refused or timed out, or dropped by keepalive because the host went silent) makes a
+// fetch failure marked server_unreachable: then none of the map output it holds can be
+// read, not just the block named, and the driver forgets all of it at once.
 #ifndef CENTELLA_EXECUTOR_SHUFFLE_REMOTE_SHUFFLE_FETCHER_H_
 #define CENTELLA_EXECUTOR_SHUFFLE_REMOTE_SHUFFLE_FETCHER_H_
 
@@ -15,6 +20,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "common/auth/shared_secret.h"
 #include "executor/shuffle/local_shuffle_fetcher.h"
