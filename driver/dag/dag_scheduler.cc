@@ -512,6 +512,15 @@ void DagScheduler::FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> 
     running_.erase(stage);
     waiting_.erase(stage);
     job->failure = outcome.status();
+    // Bounded: a task stuck for good (user code that never returns) must not hold the
+    // failure back forever; its late output is then no one's.
+    loop_->PostAfter(options_.failed_job_task_wait, [this, id = job->id] {
+      auto it = jobs_.find(id);
+      if (it == jobs_.end() || !it->second->failure) return;
+      Log()->warn("Job {} failed; its running tasks did not stop within {}, ending it anyway",
+                  id, absl::FormatDuration(options_.failed_job_task_wait));
+      FinishJob(it->second.get(), *it->second->failure, /*now=*/true);
+    });
     return;
   }
   if (outcome.ok()) {

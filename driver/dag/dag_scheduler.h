@@ -48,6 +48,9 @@ struct DagSchedulerOptions {
   absl::Duration no_executors_timeout = absl::Minutes(2);
   // Copies of slow tasks (centella.speculation*); off by default.
   TaskScheduler::SpeculationOptions speculation;
+  // How long a failed job waits for its result stage's running tasks to stop before it
+  // ends anyway (a task stuck in user code must not hold the failure back forever).
+  absl::Duration failed_job_task_wait = absl::Seconds(30);
 };
 
 class DagScheduler {
@@ -105,8 +108,9 @@ class DagScheduler {
   // The job whose exclusions apply to the stage's tasks (-1: none is running).
   int JobOf(Stage* stage) const;
   void AbortStage(Stage* stage, const absl::Status& reason);
-  // Ends `job`. A failed job whose result stage still has running tasks ends only when
-  // they have stopped (they may be writing its output), unless `now` is set.
+  // Ends `job`. A failed job whose result stage still has running tasks ends when they
+  // have stopped (they may be writing its output) or after failed_job_task_wait, unless
+  // `now` is set.
   void FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> outcome, bool now = false);
   bool StageUsedByJob(Stage* stage, const Job& job) const;
   StageInfo Info(const Stage& stage) const;
