@@ -1,12 +1,19 @@
 // Authentication over a real gRPC server on a loopback port.
 #include "common/auth/shared_secret.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "common/rpc/rpc_server.h"
+#include "grpcpp/server_builder.h"
+#include "grpcpp/server_posix.h"
 #include "gtest/gtest.h"
 #include "shuffle.grpc.pb.h"
 
@@ -70,6 +77,41 @@ TEST(SharedSecretTest, InsecureServersServeEveryone) {
   auto server = RpcServer::Start(options, {&service});
   ASSERT_TRUE(server.ok());
   EXPECT_TRUE(Call(SharedSecret::Insecure().Connect((*server)->address())).ok());
+}
+
+// A live server that completes a new connection's HTTP/2 handshake late (a loaded machine,
+// a descheduled process) is reached, not reported unavailable: a shuffle fetch that failed
+// this way made the driver recompute every map output of a healthy daemon.
+TEST(SharedSecretTest, ASlowHandshakeIsWaitedFor) {
+  // The kernel completes the TCP handshake on this socket; nobody sends HTTP/2 SETTINGS
+  // until the connection is accepted and handed to a gRPC server, 500 ms later.
+  int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(listener, 8), 0);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::string address = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+
+  SharedSecret off = SharedSecret::Insecure();
+  GuardedService service(&off);
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  std::thread late([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    int fd = ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) grpc::AddInsecureChannelFromFd(server.get(), fd);
+  });
+  grpc::Status s = Call(SharedSecret::Insecure().Connect(address));
+  late.join();
+  EXPECT_TRUE(s.ok()) << s.error_code() << ": " << s.error_message();
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  ::close(listener);
 }
 
 TEST(SharedSecretTest, LoadingNamesWhatIsWrong) {
