@@ -2,68 +2,24 @@
 // comes), and fail with the reason after centella.scheduler.noExecutorsTimeout.
 #include <thread>
 
-#include "absl/synchronization/mutex.h"
 #include "driver/api/centella.h"
 #include "driver/dag/dag_scheduler.h"
+#include "driver/tests/scripted_backend.h"
 #include "gtest/gtest.h"
 
 namespace centella {
 namespace {
 
-// An executor list the test controls; every launched task succeeds at once.
-class SwitchableBackend : public ExecutorBackend {
- public:
-  void SetResultCallback(ResultCallback callback) override {
-    absl::MutexLock lock(&mu_);
-    callback_ = std::move(callback);
-  }
-  void SetExecutorsChangedCallback(std::function<void()> callback) override {
-    absl::MutexLock lock(&mu_);
-    changed_ = std::move(callback);
-  }
-  std::vector<ExecutorSlots> Executors() const override {
-    absl::MutexLock lock(&mu_);
-    if (!up_) return {};
-    return {{"exec-1", "host", 2}};
-  }
-  void LaunchTasks(const std::string&, std::shared_ptr<const v1::StagePlan>,
-                   std::vector<v1::TaskDescriptor> tasks) override {
-    ResultCallback cb;
-    {
-      absl::MutexLock lock(&mu_);
-      cb = callback_;
-    }
-    for (const auto& t : tasks) {
-      v1::TaskResult r;
-      r.set_task_id(t.task_id());
-      r.set_stage_id(t.stage_id());
-      r.set_stage_attempt(t.stage_attempt());
-      r.set_partition(t.partition());
-      r.set_attempt(t.attempt());
-      r.set_state(v1::TASK_STATE_FINISHED);
-      r.set_value(SerializeToString(int64_t{1}));
-      cb(std::move(r));
-    }
-  }
-  void RemoveStage(int) override {}
-  void Shutdown() override {}
-
-  void Up() {
-    std::function<void()> changed;
-    {
-      absl::MutexLock lock(&mu_);
-      up_ = true;
-      changed = changed_;
-    }
-    changed();
-  }
-
- private:
-  mutable absl::Mutex mu_;
-  bool up_ ABSL_GUARDED_BY(mu_) = false;
-  ResultCallback callback_ ABSL_GUARDED_BY(mu_);
-  std::function<void()> changed_ ABSL_GUARDED_BY(mu_);
-};
+// Starts with no executor; every launched task succeeds at once.
+ScriptedBackend NoExecutorsYet() {
+  return ScriptedBackend(
+      [](const v1::TaskDescriptor& t) -> std::optional<v1::TaskResult> {
+        v1::TaskResult r = ScriptedBackend::ResultOf(t, v1::TASK_STATE_FINISHED);
+        r.set_value(SerializeToString(int64_t{1}));
+        return r;
+      },
+      {});
+}
 
 class NoExecutorsTest : public ::testing::Test {
  protected:
@@ -82,7 +38,7 @@ class NoExecutorsTest : public ::testing::Test {
 };
 
 TEST_F(NoExecutorsTest, AJobFailsWithTheReasonAfterTheTimeout) {
-  SwitchableBackend backend;
+  ScriptedBackend backend = NoExecutorsYet();
   DagSchedulerOptions options;
   options.app_id = "app";
   options.no_executors_timeout = absl::Milliseconds(300);
@@ -99,14 +55,14 @@ TEST_F(NoExecutorsTest, AJobFailsWithTheReasonAfterTheTimeout) {
 }
 
 TEST_F(NoExecutorsTest, AJobContinuesWhenAnExecutorComesInTime) {
-  SwitchableBackend backend;
+  ScriptedBackend backend = NoExecutorsYet();
   DagSchedulerOptions options;
   options.app_id = "app";
   options.no_executors_timeout = absl::Seconds(30);
   DagScheduler scheduler(&backend, options);
   std::thread later([&backend] {
     absl::SleepFor(absl::Milliseconds(200));
-    backend.Up();
+    backend.SetExecutors({{"exec-1", "host", 2}});
   });
   auto outcome = Run(scheduler);
   later.join();
