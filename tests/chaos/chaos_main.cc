@@ -1,7 +1,8 @@
 // centella-chaos: the chaos suite. Each scenario (scenario.h, drawn from a seed) starts a
 // real standalone cluster — a manager and 3 executor daemons with 2 cores each, separate
 // processes on loopback — submits the chaos job (chaos_workload.h), kills one process at
-// the scenario's moment, and then checks that
+// the scenario's moment (in a quarter of the executor and host kills, the manager too,
+// soon after), and then checks that
 //   - the job succeeds (within a deadline: never hangs) with exactly the right answer;
 //   - the map outputs recomputed are exactly those the fault lost and that were still
 //     needed, and a stage is resubmitted at most once (recovery_check.h), judged from the
@@ -131,6 +132,14 @@ class ScenarioRun {
     const absl::Time deadline = absl::Now() + kJobDeadline;
     std::optional<int> status;
     while (!(status = driver->Wait(absl::Milliseconds(5)))) {
+      if (struck_ && scenario_.manager_too && !manager_struck_ &&
+          absl::Now() - struck_at_ >= absl::Milliseconds(scenario_.manager_after_ms)) {
+        manager_struck_ = true;
+        absl::Status s = KillAndRestartManager();
+        if (!s.ok()) return {false, absl::StrCat("could not restart the manager: ", s.message())};
+        struck_what_ += absl::StrCat(", then the manager killed and restarted after ",
+                                     scenario_.restart_after_ms, " ms");
+      }
       if (absl::Now() > deadline) {
         return {false,
                 absl::StrCat("the job did not finish within ", absl::FormatDuration(kJobDeadline),
@@ -209,13 +218,12 @@ class ScenarioRun {
 
   absl::Status Strike() {
     struck_ = true;
+    struck_at_ = absl::Now();
     if (scenario_.victim == Victim::kManager) {
       fault_us_ = absl::ToUnixMicros(absl::Now());
-      cluster_->StopManager(SIGKILL);
-      absl::SleepFor(absl::Milliseconds(scenario_.restart_after_ms));
       struck_what_ =
           absl::StrCat("manager killed, restarted after ", scenario_.restart_after_ms, " ms");
-      return cluster_->RestartManager();
+      return KillAndRestartManager();
     }
     const std::string executor = ChooseExecutor();
     for (int d = 0; d < cluster_->num_daemons(); ++d) {
@@ -242,6 +250,13 @@ class ScenarioRun {
         absl::StrCat("no running executor to kill (chose '", executor, "')"));
   }
 
+  // The manager's death loses nothing: daemons and drivers carry on and re-join it.
+  absl::Status KillAndRestartManager() {
+    cluster_->StopManager(SIGKILL);
+    absl::SleepFor(absl::Milliseconds(scenario_.restart_after_ms));
+    return cluster_->RestartManager();
+  }
+
   std::string CompareOutput() {
     std::vector<std::pair<int64_t, int64_t>> expected = ExpectedOutput(kMaps);
     std::vector<std::string> lines =
@@ -266,6 +281,8 @@ class ScenarioRun {
   EventLogTail tail_;
   JobHistory history_;
   bool struck_ = false;
+  absl::Time struck_at_;
+  bool manager_struck_ = false;
   std::optional<absl::Time> due_since_;
   int target_stage_ = -1;
   int64_t fault_us_ = 0;

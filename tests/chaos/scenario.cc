@@ -22,6 +22,9 @@ Scenario Scenario::FromSeed(uint64_t seed, int maps, int task_ms, int cores) {
   s.delay_ms = static_cast<int>(rng() % std::max(1, task_ms * 3 / 5));
   s.restart_after_ms = 200 + static_cast<int>(rng() % 1300);
   s.pick = rng();
+  // Drawn last, so that the first fault of a seed stays what it was before.
+  s.manager_too = s.victim != Victim::kManager && rng() % 4 == 0;
+  s.manager_after_ms = static_cast<int>(rng() % 500);
   return s;
 }
 
@@ -30,8 +33,13 @@ std::string Scenario::Describe() const {
                     : victim == Victim::kDaemon ? "kill a host (daemon + executors)"
                                                 : absl::StrCat("kill the manager (restart after ",
                                                                restart_after_ms, " ms)");
+  std::string also;
+  if (manager_too) {
+    also = absl::StrCat(", then the manager ", manager_after_ms, " ms later (restart after ",
+                        restart_after_ms, " ms)");
+  }
   return absl::StrCat(who, " in stage ", std::string(1, stage), " after ", after_finished,
-                      " finished tasks + ", delay_ms, " ms");
+                      " finished tasks + ", delay_ms, " ms", also);
 }
 
 }  // namespace centella::chaos

@@ -22,6 +22,10 @@ struct Scenario {
   int delay_ms = 0;        // ... and this much later
   int restart_after_ms = 0;
   uint64_t pick = 0;  // chooses among the candidate processes at that moment
+  // A second fault on top of an executor or host kill: the manager killed too,
+  // `manager_after_ms` after the first strike, restarted after `restart_after_ms`.
+  bool manager_too = false;
+  int manager_after_ms = 0;
 
   // Draws a scenario for a job with `maps` map tasks in stage A, whose tasks take
   // `task_ms`, on a cluster with `cores` executor cores: the moment is always one when
