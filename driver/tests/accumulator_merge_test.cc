@@ -11,6 +11,7 @@
 #include "driver/api/centella.h"
 #include "driver/dag/dag_scheduler.h"
 #include "driver/scheduler/executor_backend.h"
+#include "executor/task/task_runner.h"
 #include "gtest/gtest.h"
 
 namespace centella {
@@ -65,13 +66,7 @@ class ScriptedBackend : public ExecutorBackend {
 
 v1::TaskResult Result(const v1::TaskDescriptor& task, v1::TaskState state, int64_t accumulator,
                       int64_t added) {
-  v1::TaskResult r;
-  r.set_task_id(task.task_id());
-  r.set_stage_id(task.stage_id());
-  r.set_stage_attempt(task.stage_attempt());
-  r.set_partition(task.partition());
-  r.set_attempt(task.attempt());
-  r.set_state(state);
+  v1::TaskResult r = ResultFor(task, state);
   r.set_value(SerializeToString(int64_t{1}));
   v1::AccumulatorUpdate* u = r.add_accumulator_updates();
   u->set_accumulator_id(accumulator);

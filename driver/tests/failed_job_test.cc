@@ -17,7 +17,7 @@ TEST(FailedJobTest, EndsAfterTheWaitWhenATaskNeverStops) {
   ScriptedBackend backend(
       [](const v1::TaskDescriptor& t) -> std::optional<v1::TaskResult> {
         if (t.partition() != 0) return std::nullopt;
-        v1::TaskResult r = ScriptedBackend::ResultOf(t, v1::TASK_STATE_FAILED);
+        v1::TaskResult r = ResultFor(t, v1::TASK_STATE_FAILED);
         r.set_error_code(static_cast<int>(absl::StatusCode::kInternal));
         r.set_error_message("partition 0 is broken");
         return r;

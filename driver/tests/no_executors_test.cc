@@ -14,7 +14,7 @@ namespace {
 ScriptedBackend NoExecutorsYet() {
   return ScriptedBackend(
       [](const v1::TaskDescriptor& t) -> std::optional<v1::TaskResult> {
-        v1::TaskResult r = ScriptedBackend::ResultOf(t, v1::TASK_STATE_FINISHED);
+        v1::TaskResult r = ResultFor(t, v1::TASK_STATE_FINISHED);
         r.set_value(SerializeToString(int64_t{1}));
         return r;
       },

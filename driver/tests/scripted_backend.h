@@ -1,7 +1,7 @@
 // ScriptedBackend: the fake ExecutorBackend of DAG-scheduler tests. The test sets the
 // executors (and may change them later) and a script that answers each launched task:
-// a result, delivered at once on the launching thread, or nullopt for a task that never
-// reports (stuck in user code, say).
+// a result (see ResultFor), delivered at once on the launching thread, or nullopt for a
+// task that never reports (stuck in user code, say).
 #ifndef CENTELLA_DRIVER_TESTS_SCRIPTED_BACKEND_H_
 #define CENTELLA_DRIVER_TESTS_SCRIPTED_BACKEND_H_
 
@@ -13,6 +13,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "driver/scheduler/executor_backend.h"
+#include "executor/task/task_runner.h"  // ResultFor
 
 namespace centella {
 
@@ -22,18 +23,6 @@ class ScriptedBackend : public ExecutorBackend {
 
   ScriptedBackend(Script script, std::vector<ExecutorSlots> executors)
       : script_(std::move(script)), executors_(std::move(executors)) {}
-
-  // A result for `task` in `state`, naming the task as the scheduler expects.
-  static v1::TaskResult ResultOf(const v1::TaskDescriptor& task, v1::TaskState state) {
-    v1::TaskResult r;
-    r.set_task_id(task.task_id());
-    r.set_stage_id(task.stage_id());
-    r.set_stage_attempt(task.stage_attempt());
-    r.set_partition(task.partition());
-    r.set_attempt(task.attempt());
-    r.set_state(state);
-    return r;
-  }
 
   // Replaces the executors and tells the scheduler.
   void SetExecutors(std::vector<ExecutorSlots> executors) {

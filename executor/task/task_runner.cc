@@ -9,8 +9,7 @@
 
 namespace centella {
 
-v1::TaskResult UnfinishedTaskResult(const v1::TaskDescriptor& task, v1::TaskState state,
-                                    const absl::Status& status) {
+v1::TaskResult ResultFor(const v1::TaskDescriptor& task, v1::TaskState state) {
   v1::TaskResult r;
   r.set_task_id(task.task_id());
   r.set_stage_id(task.stage_id());
@@ -18,6 +17,12 @@ v1::TaskResult UnfinishedTaskResult(const v1::TaskDescriptor& task, v1::TaskStat
   r.set_partition(task.partition());
   r.set_attempt(task.attempt());
   r.set_state(state);
+  return r;
+}
+
+v1::TaskResult UnfinishedTaskResult(const v1::TaskDescriptor& task, v1::TaskState state,
+                                    const absl::Status& status) {
+  v1::TaskResult r = ResultFor(task, state);
   r.set_error_code(static_cast<int>(status.code()));
   r.set_error_message(std::string(status.message()));
   return r;
@@ -33,12 +38,8 @@ TaskRunner::TaskRunner(ShuffleStore* store, ShuffleFetcher* fetcher, BroadcastSo
       shuffle_address_(std::move(shuffle_address)) {}
 
 v1::TaskResult TaskRunner::Run(const StageInstance& stage, const v1::TaskDescriptor& task) const {
-  v1::TaskResult result;
-  result.set_task_id(task.task_id());
-  result.set_stage_id(task.stage_id());
-  result.set_stage_attempt(task.stage_attempt());
-  result.set_partition(task.partition());
-  result.set_attempt(task.attempt());
+  // The state is set below, once the outcome is known.
+  v1::TaskResult result = ResultFor(task, v1::TASK_STATE_UNSPECIFIED);
 
   TaskContext ctx(&task, store_, fetcher_, broadcasts_, memory_, spill_dir_);
   ctx.set_blocks(blocks_);

@@ -19,6 +19,10 @@
 
 namespace centella {
 
+// A result for `task` in `state`, naming the task (id, stage, attempts, partition) as the
+// driver matches it; the rest is left to the caller.
+v1::TaskResult ResultFor(const v1::TaskDescriptor& task, v1::TaskState state);
+
 // A terminal result for `task` that did not run to completion (its stage could not be
 // rebuilt, its executor was lost, ...): `state` with `status`'s code and message.
 v1::TaskResult UnfinishedTaskResult(const v1::TaskDescriptor& task, v1::TaskState state,
