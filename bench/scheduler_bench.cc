@@ -16,9 +16,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
+#include "centella/centella.h"
 #include "common/auth/shared_secret.h"
 #include "common/rpc/rpc_server.h"
-#include "driver/api/centella.h"
 #include "shuffle.grpc.pb.h"
 
 namespace {
@@ -93,11 +93,14 @@ int main(int argc, char** argv) {
   std::printf("| measure | value | baseline in this run | ratio |\n|---|---:|---:|---:|\n");
   std::printf("| raw gRPC round trip p50 / p99 | %.0f / %.0f us | - | - |\n", Percentile(rtt, 0.5),
               Percentile(rtt, 0.99));
-  std::printf("| empty tasks per second (%d tasks) | %.0f | %.0f (1 / raw round trip p50) | %.2f |\n",
-              tasks, tasks / seconds, 1e6 / Percentile(rtt, 0.5),
-              (tasks / seconds) / (1e6 / Percentile(rtt, 0.5)));
-  std::printf("| trivial 2-partition job p50 / p99 | %.2f / %.2f ms | %.3f ms (raw round trip p50) | %.1f |\n",
-              Percentile(job_ms, 0.5), Percentile(job_ms, 0.99), Percentile(rtt, 0.5) / 1000,
-              Percentile(job_ms, 0.5) / (Percentile(rtt, 0.5) / 1000));
+  std::printf(
+      "| empty tasks per second (%d tasks) | %.0f | %.0f (1 / raw round trip p50) | %.2f |\n",
+      tasks, tasks / seconds, 1e6 / Percentile(rtt, 0.5),
+      (tasks / seconds) / (1e6 / Percentile(rtt, 0.5)));
+  std::printf(
+      "| trivial 2-partition job p50 / p99 | %.2f / %.2f ms | %.3f ms (raw round trip p50) | %.1f "
+      "|\n",
+      Percentile(job_ms, 0.5), Percentile(job_ms, 0.99), Percentile(rtt, 0.5) / 1000,
+      Percentile(job_ms, 0.5) / (Percentile(rtt, 0.5) / 1000));
   return 0;
 }

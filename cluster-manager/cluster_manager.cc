@@ -4,7 +4,6 @@
 #include "cluster-manager/cluster_manager.h"
 
 #include <algorithm>
-#include <future>
 #include <random>
 #include <utility>
 

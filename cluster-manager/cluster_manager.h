@@ -31,7 +31,6 @@
 #define CENTELLA_CLUSTER_MANAGER_CLUSTER_MANAGER_H_
 
 #include <cstdint>
-#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -243,21 +242,17 @@ class ClusterManager {
   std::thread ticker_;
   // Declared last so that it is destroyed first: work still queued runs while every
   // member it touches is alive.
-  EventLoop loop_{"cluster-manager"};
+  EventLoop loop_{"cluster-manager", clock_};
 };
 
 template <typename Fn>
 auto ClusterManager::RunOnLoop(Fn fn) -> decltype(fn()) {
   using Result = decltype(fn());
-  std::promise<Result> promise;
-  std::future<Result> future = promise.get_future();
-  const bool posted = loop_.Post([this, &fn, &promise] {
+  return loop_.RunAndWait<Result>([this, &fn]() -> Result {
     Result result = fn();
     FinishOp();
-    promise.set_value(std::move(result));
+    return result;
   });
-  if (!posted) return Result(absl::UnavailableError("the cluster manager is shutting down"));
-  return future.get();
 }
 
 }  // namespace centella::cluster_manager

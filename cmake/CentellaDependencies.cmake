@@ -1,16 +1,8 @@
 # Every third-party library Centella uses, found once. Debian 12 packages; see ./dev setup.
-find_package(Threads REQUIRED)
-find_package(Protobuf REQUIRED)          # CMake's module: Debian ships no protobuf-config.cmake
-find_package(gRPC CONFIG REQUIRED)       # gRPC 1.51, built against the same Abseil
-find_package(absl CONFIG REQUIRED)
-find_package(spdlog CONFIG REQUIRED)
+# What jobs link is in CentellaRuntimeDependencies.cmake (installed with the SDK); the rest
+# is for the daemons, the tools and the tests.
+include(CentellaRuntimeDependencies)
 find_package(GTest CONFIG REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
-find_package(PkgConfig REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka++ rdkafka)
-find_package(ZLIB REQUIRED)              # gzip input files (text_file)
-pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
-pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
-pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # the status UIs' HTTP server
-find_package(nlohmann_json CONFIG REQUIRED)

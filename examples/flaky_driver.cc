@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 
 int main(int argc, char** argv) {
   if (argc != 3) {

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 
 namespace {
 
@@ -125,9 +125,9 @@ absl::StatusOr<Report> CountErrors(centella::Context& ctx, const std::string& in
   ASSIGN_OR_RETURN(report.error_counts, codes.collect());
   SortByCount(report.error_counts);
   // The executors keep only their partitions' best kTopUrls; the driver merges those.
-  ASSIGN_OR_RETURN(report.top_urls, counts.filter(of_kind(Kind::kUrl))
-                                        .map(drop_kind)
-                                        .take_ordered(kTopUrls, ByCountThenName()));
+  ASSIGN_OR_RETURN(
+      report.top_urls,
+      counts.filter(of_kind(Kind::kUrl)).map(drop_kind).take_ordered(kTopUrls, ByCountThenName()));
   RETURN_IF_ERROR(WriteFileAtomically(out + "/top_urls.txt", Format(report.top_urls)));
   return report;
 }

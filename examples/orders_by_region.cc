@@ -24,7 +24,7 @@
 #include <string_view>
 #include <utility>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 
 namespace {
 

@@ -30,7 +30,7 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 
 namespace {
 

@@ -4,8 +4,8 @@
 //
 // The numbers 0 .. PARTITIONS*10-1 are spread over PARTITIONS map tasks, each sleeping
 // about TASK_MS in total, keyed by x % 7 and summed with reduce_by_key into PARTITIONS
-// reduce tasks, each of which sleeps REDUCE_TASK_MS (default TASK_MS). OUT receives part-NNNNN files of
-// "key<TAB>sum" lines (keys 0..6, each the sum of the numbers with that remainder) and
+// reduce tasks, each of which sleeps REDUCE_TASK_MS (default TASK_MS). OUT receives part-NNNNN
+// files of "key<TAB>sum" lines (keys 0..6, each the sum of the numbers with that remainder) and
 // OUT/_SUCCESS.
 //
 //   centella-submit --master local[2] build/examples/slow_job 8 200 out
@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 
 namespace {
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <utility>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 
 namespace {
 

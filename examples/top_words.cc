@@ -15,13 +15,13 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 
 namespace {
 
 absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> TopWords(centella::Context& ctx,
-                                                                       const std::string& in,
-                                                                       size_t n) {
+                                                                      const std::string& in,
+                                                                      size_t n) {
   using Counts = std::vector<std::pair<std::string, int64_t>>;
   ASSIGN_OR_RETURN(
       Counts counts,
@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "top_words: %s\n", std::string(top.status().message()).c_str());
     return 1;
   }
-  for (const auto& [word, count] : *top) std::printf("%s\t%lld\n", word.c_str(), static_cast<long long>(count));
+  for (const auto& [word, count] : *top)
+    std::printf("%s\t%lld\n", word.c_str(), static_cast<long long>(count));
   return 0;
 }

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <utility>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 
 namespace {
 

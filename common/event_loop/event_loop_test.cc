@@ -2,7 +2,10 @@
 
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "common/clock/fake_clock.h"
 #include "gtest/gtest.h"
 
 namespace centella {
@@ -61,6 +64,64 @@ TEST(EventLoopTest, PendingTimersAreDroppedAtStop) {
     loop.PostAfter(absl::Hours(1), [&ran] { ++ran; });
   }
   EXPECT_EQ(ran, 0);
+}
+
+TEST(EventLoopTest, TimersFollowAnInjectedClock) {
+  FakeClock clock;
+  EventLoop loop("test-loop", clock);
+  absl::Notification fired;
+  ASSERT_TRUE(loop.PostAfter(absl::Hours(1), [&] { fired.Notify(); }));
+  clock.Advance(absl::Minutes(59));
+  // Real time passes, the clock does not reach the deadline: the timer waits.
+  EXPECT_FALSE(fired.WaitForNotificationWithTimeout(absl::Milliseconds(50)));
+  clock.Advance(absl::Minutes(1));
+  EXPECT_TRUE(fired.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  EXPECT_EQ(loop.Now(), clock.Now());
+}
+
+TEST(EventLoopTest, PostAndWaitReturnsTheResultFromTheLoopThread) {
+  EventLoop loop("test-loop");
+  std::optional<bool> on_loop = loop.PostAndWait([&] { return loop.InLoopThread(); });
+  ASSERT_TRUE(on_loop.has_value());
+  EXPECT_TRUE(*on_loop);
+  // From the loop thread itself it runs at once instead of waiting for itself.
+  absl::Notification done;
+  int inner = 0;
+  loop.Post([&] {
+    inner = *loop.PostAndWait([] { return 7; });
+    done.Notify();
+  });
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  EXPECT_EQ(inner, 7);
+}
+
+TEST(EventLoopTest, RunAndWaitCarriesStatuses) {
+  EventLoop loop("test-loop");
+  absl::StatusOr<int> ok = loop.RunAndWait([] { return absl::StatusOr<int>(3); });
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(*ok, 3);
+  absl::Status err =
+      loop.RunAndWait<absl::Status>([] { return absl::NotFoundError("no such thing"); });
+  EXPECT_EQ(err.code(), absl::StatusCode::kNotFound);
+}
+
+TEST(EventLoopTest, AStoppedLoopRefusesWorkWithUnavailable) {
+  EventLoop loop("stopped-loop");
+  loop.Stop();
+  loop.Stop();  // idempotent
+  EXPECT_FALSE(loop.Post([] {}));
+  absl::Status s = loop.RunAndWait<absl::Status>([] { return absl::OkStatus(); });
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find("stopped-loop"), std::string::npos) << s;
+}
+
+TEST(EventLoopDeathTest, LoopOwnedMethodsCalledElsewhereAbortNamingThem) {
+  EXPECT_DEATH(
+      {
+        EventLoop loop("owner-loop");
+        loop.AssertInLoop("Owner::Touch");
+      },
+      "Owner::Touch must run on the owner-loop event loop thread");
 }
 
 }  // namespace

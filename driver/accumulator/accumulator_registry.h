@@ -28,7 +28,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/serde/serde.h"
 #include "common/status/status_macros.h"
-#include "executor/task/accumulator_merge.h"
+#include "engine/task/accumulator_merge.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "task.pb.h"
 

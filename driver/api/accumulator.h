@@ -34,9 +34,9 @@
 #include "common/serde/serde.h"
 #include "driver/accumulator/accumulator_registry.h"
 #include "driver/api/context.h"
-#include "executor/task/accumulator_merge.h"
-#include "executor/task/status_exception.h"
-#include "executor/task/task_context.h"
+#include "engine/task/accumulator_merge.h"
+#include "engine/task/status_exception.h"
+#include "engine/task/task_context.h"
 
 namespace centella {
 
@@ -63,7 +63,8 @@ class Accumulator {
       task->accumulators().Add<T, Merge>(id_, merge_, std::move(x));
       return;
     }
-    Check(ctx_ == nullptr ? NotOnDriver() : ctx_->accumulators().Add<T, Merge>(id_, std::move(x)));
+    Check(ctx_ == nullptr ? NotOnDriver()
+                          : ctx_->runtime().accumulators().Add<T, Merge>(id_, std::move(x)));
   }
 
   // The driver's total so far. Driver only: inside a task it throws StatusException
@@ -74,7 +75,7 @@ class Accumulator {
           "accumulator ", id_, ": value() can only be read on the driver, not inside a task")));
     }
     if (ctx_ == nullptr) Check(NotOnDriver());
-    absl::StatusOr<T> v = ctx_->accumulators().Value<T, Merge>(id_);
+    absl::StatusOr<T> v = ctx_->runtime().accumulators().Value<T, Merge>(id_);
     Check(v.status());
     return *std::move(v);
   }
@@ -82,8 +83,9 @@ class Accumulator {
   int64_t id() const { return id_; }
   // The name given at creation (driver only; "" elsewhere).
   std::string name() const {
-    return ctx_ != nullptr && TaskContext::Current() == nullptr ? ctx_->accumulators().Name(id_)
-                                                                : "";
+    return ctx_ != nullptr && TaskContext::Current() == nullptr
+               ? ctx_->runtime().accumulators().Name(id_)
+               : "";
   }
 
  private:
@@ -131,7 +133,8 @@ struct Serde<Accumulator<T, Merge>> {
 
 template <class T, class Merge>
 Accumulator<T, Merge> Context::accumulator(T zero, std::string name, Merge merge) {
-  const int64_t id = accumulators_->Register<T, Merge>(std::move(zero), std::move(name), merge);
+  const int64_t id =
+      runtime_->accumulators().Register<T, Merge>(std::move(zero), std::move(name), merge);
   return Accumulator<T, Merge>(id, this, merge);
 }
 

@@ -36,9 +36,9 @@
 #include "common/serde/serde.h"
 #include "driver/api/context.h"
 #include "driver/broadcast/broadcast_manager.h"
-#include "executor/task/broadcast_source.h"
-#include "executor/task/status_exception.h"
-#include "executor/task/task_context.h"
+#include "engine/task/broadcast_source.h"
+#include "engine/task/status_exception.h"
+#include "engine/task/task_context.h"
 
 namespace centella {
 
@@ -70,7 +70,7 @@ class Broadcast {
       return static_cast<const T*>(*v);
     }
     if (ctx_ == nullptr) return NotOnDriver();
-    absl::StatusOr<std::shared_ptr<const void>> v = ctx_->broadcasts().Get(ref_, &Decode);
+    absl::StatusOr<std::shared_ptr<const void>> v = ctx_->runtime().broadcasts().Get(ref_, &Decode);
     if (!v.ok()) return v.status();
     return static_cast<const T*>(v->get());  // the manager keeps it until destroy()
   }
@@ -83,7 +83,7 @@ class Broadcast {
           absl::StrCat("broadcast ", ref_.id, ": destroy() can only be called on the driver"));
     }
     if (ctx_ == nullptr) return NotOnDriver();
-    return ctx_->DestroyBroadcast(ref_.id);
+    return ctx_->runtime().DestroyBroadcast(ref_.id);
   }
 
   int64_t id() const { return ref_.id; }
@@ -137,7 +137,7 @@ Broadcast<T> Context::broadcast(T value) {
                 "Centella: a broadcast value needs a serialized form (executors fetch it from "
                 "the driver). List its members with CENTELLA_FIELDS(...), or specialize "
                 "centella::Serde<T>.");
-  return Broadcast<T>(broadcasts_->Add(std::move(value)), this);
+  return Broadcast<T>(runtime_->broadcasts().Add(std::move(value)), this);
 }
 
 }  // namespace centella

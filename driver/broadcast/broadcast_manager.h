@@ -33,7 +33,7 @@
 #include "absl/time/time.h"
 #include "common/serde/serde.h"
 #include "driver.pb.h"
-#include "executor/task/broadcast_source.h"
+#include "engine/task/broadcast_source.h"
 
 namespace centella {
 

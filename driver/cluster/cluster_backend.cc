@@ -3,8 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/logging/logger.h"
 #include "common/status/grpc_status.h"
-#include "executor/shuffle/remote_shuffle_fetcher.h"
-#include "executor/task/task_runner.h"
+#include "engine/task/task_runner.h"
 
 namespace centella {
 namespace {

@@ -23,8 +23,8 @@ std::shared_ptr<spdlog::logger> Log() {
 DagScheduler::DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options)
     : options_(std::move(options)),
       backend_(backend),
-      task_scheduler_(backend, options_.max_task_failures),
-      loop_(std::make_unique<EventLoop>("dag-scheduler")) {
+      task_scheduler_(backend, options_.max_task_failures, *options_.clock),
+      loop_(std::make_unique<EventLoop>("dag-scheduler", *options_.clock)) {
   if (options_.listener != nullptr) {
     task_scheduler_.SetLaunchCallback(
         [listener = options_.listener](const v1::TaskDescriptor& task,
@@ -108,12 +108,13 @@ absl::StatusOr<std::vector<std::string>> DagScheduler::RunJob(std::shared_ptr<No
 
 void DagScheduler::HandleJobSubmitted(std::unique_ptr<Job> job, std::shared_ptr<NodeBase> root,
                                       std::shared_ptr<StageRunner> runner) {
+  loop_->AssertInLoop("DagScheduler::HandleJobSubmitted");
   if (!application_ended_.ok()) {
     job->done(application_ended_);
     return;
   }
   job->id = next_job_id_++;
-  job->started = absl::Now();
+  job->started = loop_->Now();
   auto stage = std::make_unique<Stage>();
   stage->id = next_stage_id_++;
   stage->root = std::move(root);
@@ -163,6 +164,7 @@ Stage* DagScheduler::GetOrCreateMapStage(const std::shared_ptr<ShuffleDependency
 }
 
 void DagScheduler::SubmitStage(Stage* stage) {
+  loop_->AssertInLoop("DagScheduler::SubmitStage");
   if (waiting_.contains(stage) || running_.contains(stage)) return;
   bool missing_parent = false;
   for (Stage* parent : stage->parents) {
@@ -179,6 +181,7 @@ void DagScheduler::SubmitStage(Stage* stage) {
 }
 
 void DagScheduler::SubmitMissingTasks(Stage* stage) {
+  loop_->AssertInLoop("DagScheduler::SubmitMissingTasks");
   std::vector<int> partitions;
   if (stage->is_map()) {
     partitions = map_outputs_.MissingMaps(stage->shuffle_dep->shuffle_id());
@@ -197,7 +200,7 @@ void DagScheduler::SubmitMissingTasks(Stage* stage) {
   stage->plan = std::make_shared<const v1::StagePlan>(
       BuildStagePlan(*stage, options_.app_id, &shuffles_read));
   stage->pending = std::set<int>(partitions.begin(), partitions.end());
-  stage->started = absl::Now();
+  stage->started = loop_->Now();
   running_.insert(stage);
 
   std::vector<v1::ShuffleReadInput> inputs;
@@ -230,17 +233,18 @@ void DagScheduler::SubmitMissingTasks(Stage* stage) {
 }
 
 void DagScheduler::CheckExecutors() {
+  loop_->AssertInLoop("DagScheduler::CheckExecutors");
   if (!backend_->Executors().empty() || jobs_.empty()) {
     if (no_executors_since_ && !jobs_.empty() &&
-        absl::Now() - *no_executors_since_ > absl::Seconds(10)) {
+        loop_->Now() - *no_executors_since_ > absl::Seconds(10)) {
       Log()->info("executors available again after {}; jobs continue",
-                  absl::FormatDuration(absl::Now() - *no_executors_since_));
+                  absl::FormatDuration(loop_->Now() - *no_executors_since_));
     }
     no_executors_since_.reset();
     return;
   }
   if (no_executors_since_) return;
-  no_executors_since_ = absl::Now();
+  no_executors_since_ = loop_->Now();
   const absl::Duration timeout = options_.no_executors_timeout;
   // A cluster application starts with no executors; only a wait longer than executors
   // take to start is worth a warning (Spark's "Initial job has not accepted any
@@ -252,7 +256,7 @@ void DagScheduler::CheckExecutors() {
     Log()->warn(
         "{} job(s) waiting for {}: the application has no executors (is the cluster full, "
         "or are its daemons down?); {}",
-        jobs_.size(), absl::FormatDuration(absl::Now() - since),
+        jobs_.size(), absl::FormatDuration(loop_->Now() - since),
         timeout > absl::ZeroDuration()
             ? absl::StrCat("they fail if none registers within ", absl::FormatDuration(timeout),
                            " (centella.scheduler.noExecutorsTimeout)")
@@ -265,9 +269,10 @@ void DagScheduler::CheckExecutors() {
 }
 
 void DagScheduler::OnNoExecutorsTimeout(absl::Time since) {
+  loop_->AssertInLoop("DagScheduler::OnNoExecutorsTimeout");
   if (no_executors_since_ != since || !backend_->Executors().empty()) return;
   const absl::Status reason = absl::UnavailableError(absl::StrCat(
-      "no executor registered for ", absl::FormatDuration(absl::Now() - since),
+      "no executor registered for ", absl::FormatDuration(loop_->Now() - since),
       " (centella.scheduler.noExecutorsTimeout): the cluster has no free resources for this "
       "application, or its daemons are down"));
   Log()->error("{}", std::string(reason.message()));
@@ -295,6 +300,7 @@ StageInfo DagScheduler::Info(const Stage& stage) const {
 }
 
 void DagScheduler::HandleTaskResult(v1::TaskResult result) {
+  loop_->AssertInLoop("DagScheduler::HandleTaskResult");
   TaskScheduler::Verdict verdict = task_scheduler_.OnResult(result);
   if (options_.listener) options_.listener->OnTaskEnd(result);
   // Whatever the attempt, a fetch failure is news about map outputs: forget what it
@@ -376,12 +382,13 @@ void DagScheduler::MergeAccumulators(const Stage& stage, const v1::TaskResult& r
 }
 
 void DagScheduler::MarkStageFinished(Stage* stage) {
+  loop_->AssertInLoop("DagScheduler::MarkStageFinished");
   running_.erase(stage);
   backend_->RemoveStage(stage->id);
   stage->fetch_failures = 0;
   Log()->info(
       "Stage {} finished: {} in {}", stage->id, stage->name,
-      absl::FormatDuration(absl::Trunc(absl::Now() - stage->started, absl::Milliseconds(1))));
+      absl::FormatDuration(absl::Trunc(loop_->Now() - stage->started, absl::Milliseconds(1))));
   if (options_.listener) options_.listener->OnStageCompleted(Info(*stage));
   if (!stage->is_map()) {
     auto jit = jobs_.find(stage->job_id);
@@ -405,6 +412,7 @@ void DagScheduler::MarkStageFinished(Stage* stage) {
 }
 
 void DagScheduler::SubmitWaitingStages() {
+  loop_->AssertInLoop("DagScheduler::SubmitWaitingStages");
   std::vector<Stage*> ready;
   for (Stage* s : waiting_) {
     bool all = std::all_of(s->parents.begin(), s->parents.end(), [this](Stage* p) {
@@ -434,6 +442,7 @@ void DagScheduler::ForgetFailedFetch(const v1::FetchFailure& ff) {
 }
 
 void DagScheduler::HandleFetchFailure(Stage* stage, const v1::TaskResult& result) {
+  loop_->AssertInLoop("DagScheduler::HandleFetchFailure");
   const v1::FetchFailure& ff = result.fetch_failure();
   Log()->warn("Stage {}: {}", stage->id, ff.message());
   if (!running_.contains(stage)) return;  // this stage attempt already failed
@@ -456,6 +465,7 @@ void DagScheduler::HandleFetchFailure(Stage* stage, const v1::TaskResult& result
 }
 
 void DagScheduler::ResubmitFailedStages() {
+  loop_->AssertInLoop("DagScheduler::ResubmitFailedStages");
   std::vector<int> ids(failed_stages_.begin(), failed_stages_.end());
   failed_stages_.clear();
   std::sort(ids.begin(), ids.end());
@@ -494,6 +504,7 @@ bool DagScheduler::StageUsedByJob(Stage* stage, const Job& job) const {
 }
 
 void DagScheduler::AbortStage(Stage* stage, const absl::Status& reason) {
+  loop_->AssertInLoop("DagScheduler::AbortStage");
   Log()->error("{}", std::string(reason.message()));
   task_scheduler_.CancelStage(stage->id);
   running_.erase(stage);
@@ -506,6 +517,7 @@ void DagScheduler::AbortStage(Stage* stage, const absl::Status& reason) {
 }
 
 void DagScheduler::FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> outcome, bool now) {
+  loop_->AssertInLoop("DagScheduler::FinishJob");
   Stage* stage = job->stage;
   if (!outcome.ok() && !now && task_scheduler_.RunningTasksOfStage(stage->id) > 0) {
     task_scheduler_.CancelStage(stage->id);
@@ -517,8 +529,8 @@ void DagScheduler::FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> 
     loop_->PostAfter(options_.failed_job_task_wait, [this, id = job->id] {
       auto it = jobs_.find(id);
       if (it == jobs_.end() || !it->second->failure) return;
-      Log()->warn("Job {} failed; its running tasks did not stop within {}, ending it anyway",
-                  id, absl::FormatDuration(options_.failed_job_task_wait));
+      Log()->warn("Job {} failed; its running tasks did not stop within {}, ending it anyway", id,
+                  absl::FormatDuration(options_.failed_job_task_wait));
       FinishJob(it->second.get(), *it->second->failure, /*now=*/true);
     });
     return;
@@ -526,7 +538,7 @@ void DagScheduler::FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> 
   if (outcome.ok()) {
     Log()->info(
         "Job {} finished: {} in {}", job->id, job->description,
-        absl::FormatDuration(absl::Trunc(absl::Now() - job->started, absl::Milliseconds(1))));
+        absl::FormatDuration(absl::Trunc(loop_->Now() - job->started, absl::Milliseconds(1))));
   }
   task_scheduler_.CancelStage(stage->id);
   running_.erase(stage);

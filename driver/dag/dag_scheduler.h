@@ -51,6 +51,9 @@ struct DagSchedulerOptions {
   // How long a failed job waits for its result stage's running tasks to stop before it
   // ends anyway (a task stuck in user code must not hold the failure back forever).
   absl::Duration failed_job_task_wait = absl::Seconds(30);
+  // Every timeout, delay and timestamp of the scheduler reads this clock (tests give a
+  // FakeClock); not owned, must outlive the scheduler.
+  Clock* clock = &RealClock();
 };
 
 class DagScheduler {

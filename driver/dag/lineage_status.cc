@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
-#include "driver/dag/shuffle_dependency.h"
+#include "engine/rdd/shuffle_dependency.h"
 
 namespace centella {
 

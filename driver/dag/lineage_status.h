@@ -4,7 +4,7 @@
 #define CENTELLA_DRIVER_DAG_LINEAGE_STATUS_H_
 
 #include "absl/status/status.h"
-#include "executor/task/node.h"
+#include "engine/task/node.h"
 
 namespace centella {
 

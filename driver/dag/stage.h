@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "driver/dag/shuffle_dependency.h"
-#include "executor/task/node.h"
-#include "executor/task/stage_runner.h"
+#include "engine/rdd/shuffle_dependency.h"
+#include "engine/task/node.h"
+#include "engine/task/stage_runner.h"
 #include "task.pb.h"
 
 namespace centella {

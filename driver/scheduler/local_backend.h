@@ -12,14 +12,14 @@
 #include "absl/synchronization/mutex.h"
 #include "common/thread_pool/thread_pool.h"
 #include "driver/scheduler/executor_backend.h"
-#include "executor/shuffle/local_shuffle_fetcher.h"
-#include "executor/memory/memory_budget.h"
-#include "executor/memory/memory_manager.h"
-#include "executor/shuffle/shuffle_store.h"
-#include "executor/storage/block_manager.h"
-#include "executor/task/broadcast_source.h"
-#include "executor/task/stage_instance.h"
-#include "executor/task/task_runner.h"
+#include "engine/memory/memory_budget.h"
+#include "engine/memory/memory_manager.h"
+#include "engine/shuffle/local_shuffle_fetcher.h"
+#include "engine/shuffle/shuffle_store.h"
+#include "engine/storage/block_manager.h"
+#include "engine/task/broadcast_source.h"
+#include "engine/task/stage_instance.h"
+#include "engine/task/task_runner.h"
 
 namespace centella {
 
@@ -32,9 +32,8 @@ class LocalBackend : public ExecutorBackend {
   // `budgets.storage` bytes of memory and go to disk in `block_dir`. Tasks read broadcast
   // values from
   // `broadcasts` (the driver's own objects), which must outlive the backend.
-  LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec,
-               MemoryBudgets budgets, std::string spill_dir, std::string block_dir,
-               BroadcastSource* broadcasts);
+  LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec, MemoryBudgets budgets,
+               std::string spill_dir, std::string block_dir, BroadcastSource* broadcasts);
   ~LocalBackend() override;
 
   void SetResultCallback(ResultCallback callback) override { callback_ = std::move(callback); }

@@ -10,15 +10,15 @@ namespace {
 std::shared_ptr<spdlog::logger> Log() { return GetLogger("task-scheduler"); }
 }  // namespace
 
-TaskScheduler::TaskScheduler(ExecutorBackend* backend, int max_task_failures)
-    : backend_(backend), max_task_failures_(max_task_failures) {}
+TaskScheduler::TaskScheduler(ExecutorBackend* backend, int max_task_failures, Clock& clock)
+    : clock_(clock), backend_(backend), max_task_failures_(max_task_failures) {}
 
 void TaskScheduler::Submit(std::shared_ptr<const v1::StagePlan> plan,
                            std::vector<v1::TaskDescriptor> tasks,
                            const std::vector<int>& cached_rdds, int job_id) {
   cancelled_stages_.erase(plan->stage_id());
   current_attempt_[plan->stage_id()] = plan->stage_attempt();
-  const absl::Time now = absl::Now();
+  const absl::Time now = clock_.Now();
   stage_times_[plan->stage_id()].first += static_cast<int>(tasks.size());
   for (v1::TaskDescriptor& t : tasks) {
     succeeded_.erase({t.stage_id(), t.partition()});
@@ -46,7 +46,7 @@ void TaskScheduler::ScheduleSpeculationCheck() {
 void TaskScheduler::CheckSpeculation() {
   check_pending_ = false;
   if (running_.empty() && queue_.empty()) return;  // the next Submit starts checking again
-  const absl::Time now = absl::Now();
+  const absl::Time now = clock_.Now();
   std::vector<Pending> copies;
   for (const auto& [task_id, entry] : running_) {
     const Pending& p = entry.second;
@@ -133,7 +133,7 @@ void TaskScheduler::LaunchReady() {
   const int per_core = std::max(1, std::min(SlotsPerCore(), fair));
   absl::flat_hash_set<std::string> alive;
   for (const ExecutorSlots& ex : executors) alive.insert(ex.executor_id);
-  const absl::Time now = absl::Now();
+  const absl::Time now = clock_.Now();
   bool waiting_for_locality = false;
   for (const ExecutorSlots& ex : executors) {
     int& busy = busy_cores_[ex.executor_id];
@@ -210,7 +210,7 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
 
   if (result.state() == v1::TASK_STATE_FINISHED && !succeeded_.contains(key)) {
     auto st = stage_times_.find(result.stage_id());
-    if (st != stage_times_.end()) st->second.second.push_back(absl::Now() - pending.launched);
+    if (st != stage_times_.end()) st->second.second.push_back(clock_.Now() - pending.launched);
   }
   // Another attempt of this partition already succeeded or is still running (a
   // speculative copy): this attempt's failure needs no retry.

@@ -40,6 +40,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/clock/clock.h"
 #include "driver/scheduler/cache_locations.h"
 #include "driver/scheduler/executor_backend.h"
 #include "task.pb.h"
@@ -48,7 +49,8 @@ namespace centella {
 
 class TaskScheduler {
  public:
-  TaskScheduler(ExecutorBackend* backend, int max_task_failures);
+  // `clock` times locality waits and speculation; not owned, must outlive the scheduler.
+  TaskScheduler(ExecutorBackend* backend, int max_task_failures, Clock& clock = RealClock());
 
   // Called for every task attempt as it is handed to an executor, before the backend
   // sends it (so before its result can arrive). Optional.
@@ -71,7 +73,8 @@ class TaskScheduler {
   // Forgets the job's exclusions.
   void JobEnded(int job_id) {
     excluded_.erase(job_id);
-    absl::erase_if(failed_partitions_, [job_id](const auto& kv) { return kv.first.first == job_id; });
+    absl::erase_if(failed_partitions_,
+                   [job_id](const auto& kv) { return kv.first.first == job_id; });
   }
 
   // How long a task waits for a preferred executor (default 3 s, as Spark's
@@ -132,6 +135,7 @@ class TaskScheduler {
   }
 
  private:
+  Clock& clock_;
   struct Pending {
     std::shared_ptr<const v1::StagePlan> plan;
     v1::TaskDescriptor task;

@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "centella/centella.h"
 #include "driver/accumulator/accumulator_registry.h"
-#include "driver/api/centella.h"
 #include "driver/dag/dag_scheduler.h"
 #include "driver/scheduler/executor_backend.h"
-#include "executor/task/task_runner.h"
+#include "engine/task/task_runner.h"
 #include "gtest/gtest.h"
 
 namespace centella {

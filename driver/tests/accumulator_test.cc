@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 #include "driver/tests/recording_listener.h"
 #include "gtest/gtest.h"
 

@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 #include "gtest/gtest.h"
 
 namespace centella {

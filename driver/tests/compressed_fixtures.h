@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "driver/io/input_stream.h"
+#include "engine/io/input_stream.h"
 
 namespace centella {
 

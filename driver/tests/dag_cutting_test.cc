@@ -2,7 +2,7 @@
 // narrow operators fused (no node of their own), map stages reused across jobs.
 #include <algorithm>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 #include "driver/tests/recording_listener.h"
 #include "gtest/gtest.h"
 
@@ -33,7 +33,9 @@ TEST_F(DagCuttingTest, OneShuffleMakesTwoStagesWithNarrowOpsFused) {
   auto counts = ctx_->parallelize(Numbers(100), 4)
                     .map([](int x) { return x % 7; })
                     .filter([](int x) { return x != 3; })
-                    .flat_map([](int x) { return std::vector<int>{x, x}; })
+                    .flat_map([](int x) {
+                      return std::vector<int>{x, x};
+                    })
                     .map([](int x) { return std::pair<int, int64_t>(x, 1); })
                     .reduce_by_key([](int64_t a, int64_t b) { return a + b; }, 3);
   ASSERT_TRUE(counts.collect().ok());
@@ -52,11 +54,12 @@ TEST_F(DagCuttingTest, OneShuffleMakesTwoStagesWithNarrowOpsFused) {
 }
 
 TEST_F(DagCuttingTest, ChainedShufflesMakeAChainOfStages) {
-  auto grouped = ctx_->parallelize(Numbers(50), 5)
-                     .map([](int x) { return std::pair<int, int>(x % 10, x); })
-                     .reduce_by_key([](int a, int b) { return a + b; })
-                     .map([](std::pair<int, int> kv) { return std::pair<int, int>(kv.second % 3, kv.first); })
-                     .group_by_key(2);
+  auto grouped =
+      ctx_->parallelize(Numbers(50), 5)
+          .map([](int x) { return std::pair<int, int>(x % 10, x); })
+          .reduce_by_key([](int a, int b) { return a + b; })
+          .map([](std::pair<int, int> kv) { return std::pair<int, int>(kv.second % 3, kv.first); })
+          .group_by_key(2);
   auto n = grouped.count();
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 3);

@@ -6,10 +6,10 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
-#include "driver/io/gzip_input_stream.h"
-#include "driver/io/line_reader.h"
-#include "driver/io/zstd_input_stream.h"
 #include "driver/tests/compressed_fixtures.h"
+#include "engine/io/gzip_input_stream.h"
+#include "engine/io/line_reader.h"
+#include "engine/io/zstd_input_stream.h"
 #include "gtest/gtest.h"
 
 namespace centella {

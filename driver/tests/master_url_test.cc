@@ -1,4 +1,4 @@
-#include "driver/api/master_url.h"
+#include "driver/runtime/master_url.h"
 
 #include <thread>
 
@@ -24,14 +24,13 @@ TEST(MasterUrlTest, ClusterForm) {
 }
 
 TEST(MasterUrlTest, BadFormsNameTheInput) {
-  for (const char* bad : {"", "locl[2]", "local[0]", "local[-1]", "local[x]", "local[2",
-                          "centella://host", "centella://host:0", "centella://:7077",
-                          "spark://h:7077", "yarn"}) {
+  for (const char* bad :
+       {"", "locl[2]", "local[0]", "local[-1]", "local[x]", "local[2", "centella://host",
+        "centella://host:0", "centella://:7077", "spark://h:7077", "yarn"}) {
     auto url = ParseMasterUrl(bad);
     ASSERT_FALSE(url.ok()) << bad;
     EXPECT_EQ(url.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_NE(url.status().message().find(std::string("\"") + bad + "\""),
-              absl::string_view::npos)
+    EXPECT_NE(url.status().message().find(std::string("\"") + bad + "\""), absl::string_view::npos)
         << url.status();
   }
 }

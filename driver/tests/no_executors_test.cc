@@ -2,7 +2,7 @@
 // comes), and fail with the reason after centella.scheduler.noExecutorsTimeout.
 #include <thread>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 #include "driver/dag/dag_scheduler.h"
 #include "driver/tests/scripted_backend.h"
 #include "gtest/gtest.h"

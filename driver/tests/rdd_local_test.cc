@@ -8,7 +8,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 #include "gtest/gtest.h"
 
 namespace centella {
@@ -84,8 +84,7 @@ TEST_P(RddLocalTest, AThrowingFunctionFailsTheJobWithItsMessage) {
   EXPECT_EQ(*ctx_->parallelize(std::vector<int>{1, 2}).count(), 2);
 }
 
-INSTANTIATE_TEST_SUITE_P(Local, RddLocalTest,
-                         ::testing::Values(Case{1, 1}, Case{2, 2}, Case{4, 3}),
+INSTANTIATE_TEST_SUITE_P(Local, RddLocalTest, ::testing::Values(Case{1, 1}, Case{2, 2}, Case{4, 3}),
                          [](const auto& info) {
                            return "threads" + std::to_string(info.param.threads);
                          });
@@ -100,7 +99,8 @@ TEST(RddRetryTest, AFailedTaskIsRetriedUpToMaxFailures) {
   ASSERT_TRUE(ctx.ok());
   flaky_calls = 0;
   // Fails the first two times it sees record 5, then succeeds.
-  auto r = (*ctx)->parallelize(std::vector<int>{1, 5, 9}, 3)
+  auto r = (*ctx)
+               ->parallelize(std::vector<int>{1, 5, 9}, 3)
                .map([](int x) {
                  if (x == 5 && flaky_calls.fetch_add(1) < 2) throw std::runtime_error("flaky");
                  return x * 2;
@@ -111,7 +111,8 @@ TEST(RddRetryTest, AFailedTaskIsRetriedUpToMaxFailures) {
   EXPECT_EQ(flaky_calls.load(), 3);
 
   flaky_calls = 0;
-  auto always = (*ctx)->parallelize(std::vector<int>{5}, 1)
+  auto always = (*ctx)
+                    ->parallelize(std::vector<int>{5}, 1)
                     .map([](int x) {
                       flaky_calls.fetch_add(1);
                       if (x == 5) throw std::runtime_error("always broken");

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 #include "driver/dag/fan_out_listener.h"
 #include "driver/tests/recording_listener.h"
 #include "gtest/gtest.h"

@@ -13,7 +13,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "driver/scheduler/executor_backend.h"
-#include "executor/task/task_runner.h"  // ResultFor
+#include "engine/task/task_runner.h"  // ResultFor
 
 namespace centella {
 

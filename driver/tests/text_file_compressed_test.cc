@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 #include "driver/tests/compressed_fixtures.h"
 #include "gtest/gtest.h"
 

@@ -5,8 +5,8 @@
 #include <random>
 
 #include "absl/strings/str_split.h"
-#include "driver/rdd/run_pipeline.h"
-#include "driver/rdd/text_file_node.h"
+#include "engine/rdd/run_pipeline.h"
+#include "engine/rdd/text_file_node.h"
 #include "gtest/gtest.h"
 
 namespace centella {
@@ -15,8 +15,8 @@ namespace {
 class TextFileSplitTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("text-split-" + std::to_string(::getpid()));
+    dir_ =
+        std::filesystem::path(::testing::TempDir()) / ("text-split-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
   }
@@ -72,8 +72,8 @@ TEST_F(TextFileSplitTest, EverySplitSizeReadsEveryLineOnce) {
     }
     if (rng() % 2 && !content.empty()) content.pop_back();  // no final newline
     std::string path = Write("f" + std::to_string(round), content);
-    for (uint64_t split : {uint64_t{1}, uint64_t{2}, uint64_t{3}, uint64_t{7}, uint64_t{64},
-                           uint64_t{1} << 20}) {
+    for (uint64_t split :
+         {uint64_t{1}, uint64_t{2}, uint64_t{3}, uint64_t{7}, uint64_t{64}, uint64_t{1} << 20}) {
       auto splits = ComputeSplits({path}, 1, split);
       ASSERT_TRUE(splits.ok());
       EXPECT_EQ(ReadAll(*splits), ReferenceLines(content))

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "driver/api/centella.h"
-#include "driver/rdd/whole_text_files_node.h"
+#include "centella/centella.h"
 #include "driver/tests/compressed_fixtures.h"
+#include "engine/rdd/whole_text_files_node.h"
 #include "gtest/gtest.h"
 
 namespace centella {

@@ -19,14 +19,14 @@ namespace {
 
 std::shared_ptr<spdlog::logger> Log() { return GetLogger("event-log"); }
 
-nlohmann::json Event(const char* name) {
-  return nlohmann::json{{"event", name}, {"time_us", absl::ToUnixMicros(absl::Now())}};
-}
-
 }  // namespace
 
+nlohmann::json EventLog::Event(const char* name) const {
+  return nlohmann::json{{"event", name}, {"time_us", absl::ToUnixMicros(clock_.Now())}};
+}
+
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
-                                                         const std::string& app_id) {
+                                                         const std::string& app_id, Clock& clock) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
@@ -36,7 +36,7 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
   std::string path = absl::StrCat(dir, "/", app_id, ".jsonl");
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoStatus(errno, "cannot open the event log", path);
-  return std::unique_ptr<EventLog>(new EventLog(std::move(path), fd));
+  return std::unique_ptr<EventLog>(new EventLog(std::move(path), fd, clock));
 }
 
 EventLog::~EventLog() { ::close(fd_); }

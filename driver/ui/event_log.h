@@ -22,15 +22,19 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/clock/clock.h"
 #include "driver/dag/scheduler_listener.h"
+#include "nlohmann/json.hpp"
 
 namespace centella {
 
 class EventLog final : public SchedulerListener {
  public:
-  // Creates `dir` if needed and opens <dir>/<app_id>.jsonl for appending.
+  // Creates `dir` if needed and opens <dir>/<app_id>.jsonl for appending. Event times
+  // ("time_us") are read from `clock` (not owned, must outlive the log).
   static absl::StatusOr<std::unique_ptr<EventLog>> Open(const std::string& dir,
-                                                        const std::string& app_id);
+                                                        const std::string& app_id,
+                                                        Clock& clock = RealClock());
   ~EventLog() override;
 
   const std::string& path() const { return path_; }
@@ -43,11 +47,15 @@ class EventLog final : public SchedulerListener {
   void OnTaskEnd(const v1::TaskResult& result) override;
 
  private:
-  EventLog(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  EventLog(std::string path, int fd, Clock& clock)
+      : path_(std::move(path)), fd_(fd), clock_(clock) {}
   void Write(const std::string& line);
+  // A JSON event named `name` stamped with the clock's time.
+  nlohmann::json Event(const char* name) const;
 
   const std::string path_;
   const int fd_;
+  Clock& clock_;
   bool write_failed_ = false;
 };
 

@@ -9,7 +9,6 @@
 #include "common/logging/logger.h"
 #include "common/status/status_macros.h"
 #include "executor/daemon/process_launcher.h"
-#include "executor/daemon/run_on_loop.h"
 
 namespace centella {
 namespace {
@@ -36,19 +35,17 @@ DriverSupervisor::DriverSupervisor(DaemonIdentity identity, WorkDirLayout layout
       reaper_(reaper),
       clock_(clock),
       default_kill_grace_(default_kill_grace),
-      timers_(clock, "driver-timers"),
       reports_(1, "driver-reports"),
       launches_(1, "driver-launches"),
-      loop_("driver-supervisor") {}
+      loop_("driver-supervisor", clock) {}
 
 DriverSupervisor::~DriverSupervisor() {
   {
     absl::MutexLock lock(&liveness_->mu);
     liveness_->alive = false;
   }
-  timers_.Stop();
   launches_.Shutdown();
-  absl::Status stopped = RunOnLoop<absl::Status>(loop_, [this] {
+  absl::Status stopped = loop_.RunAndWait<absl::Status>([this] {
     for (auto& [id, record] : records_) {
       if (!IsTerminal(record.state) && record.pid > 0) SignalProcessGroup(record.pid, SIGKILL);
     }
@@ -66,7 +63,7 @@ bool DriverSupervisor::IsTerminal(v1::DriverState state) {
 absl::StatusOr<v1::LaunchDriverResponse> DriverSupervisor::Launch(
     const v1::LaunchDriverRequest& request) {
   RETURN_IF_ERROR(WorkDirLayout::CheckId(request.driver_id(), "driver_id"));
-  return RunOnLoop<absl::StatusOr<v1::LaunchDriverResponse>>(loop_, [&] {
+  return loop_.RunAndWait<absl::StatusOr<v1::LaunchDriverResponse>>([&] {
     v1::LaunchDriverResponse response;
     auto [it, inserted] = records_.try_emplace(request.driver_id());
     response.set_started(inserted);
@@ -149,15 +146,13 @@ void DriverSupervisor::OnExit(const std::string& driver_id, const ProcessExit& e
     record.restart_backoff = std::min(record.restart_backoff * 2, kMaxRestartBackoff);
     SetState(driver_id, record, v1::DRIVER_STATE_RELAUNCHING, &exit,
              absl::StrCat(message, "; restarting in ", absl::FormatDuration(delay)));
-    timers_.RunAfter(delay, [this, driver_id] {
-      loop_.Post([this, driver_id] {
-        auto it = records_.find(driver_id);
-        if (it == records_.end() || it->second.kill_requested ||
-            it->second.state != v1::DRIVER_STATE_RELAUNCHING) {
-          return;
-        }
-        StartAttempt(driver_id);
-      });
+    loop_.PostAfter(delay, [this, driver_id] {
+      auto it = records_.find(driver_id);
+      if (it == records_.end() || it->second.kill_requested ||
+          it->second.state != v1::DRIVER_STATE_RELAUNCHING) {
+        return;
+      }
+      StartAttempt(driver_id);
     });
   } else {
     SetState(driver_id, record, v1::DRIVER_STATE_FAILED, &exit, message);
@@ -198,7 +193,7 @@ void DriverSupervisor::SetState(const std::string& driver_id, Record& record, v1
 
 absl::StatusOr<v1::KillDriverProcessResponse> DriverSupervisor::Kill(
     const v1::KillDriverProcessRequest& request) {
-  return RunOnLoop<absl::StatusOr<v1::KillDriverProcessResponse>>(loop_, [&] {
+  return loop_.RunAndWait<absl::StatusOr<v1::KillDriverProcessResponse>>([&] {
     v1::KillDriverProcessResponse response;
     auto it = records_.find(request.driver_id());
     if (it == records_.end() || IsTerminal(it->second.state)) {
@@ -221,11 +216,9 @@ absl::StatusOr<v1::KillDriverProcessResponse> DriverSupervisor::Kill(
     absl::Duration grace = request.grace_period_ms() > 0
                                ? absl::Milliseconds(request.grace_period_ms())
                                : default_kill_grace_;
-    timers_.RunAfter(grace, [this, id = request.driver_id(), pid] {
-      loop_.Post([this, id, pid] {
-        auto it = records_.find(id);
-        if (it != records_.end() && it->second.pid == pid) SignalProcessGroup(pid, SIGKILL);
-      });
+    loop_.PostAfter(grace, [this, id = request.driver_id(), pid] {
+      auto it = records_.find(id);
+      if (it != records_.end() && it->second.pid == pid) SignalProcessGroup(pid, SIGKILL);
     });
     return response;
   });
@@ -233,7 +226,7 @@ absl::StatusOr<v1::KillDriverProcessResponse> DriverSupervisor::Kill(
 
 std::vector<v1::DaemonDriver> DriverSupervisor::Snapshot() {
   std::vector<v1::DaemonDriver> out;
-  absl::Status s = RunOnLoop<absl::Status>(loop_, [&] {
+  absl::Status s = loop_.RunAndWait<absl::Status>([&] {
     for (const auto& [id, record] : records_) {
       if (IsTerminal(record.state) && record.reported) continue;
       v1::DaemonDriver& d = out.emplace_back();
@@ -250,7 +243,7 @@ std::vector<v1::DaemonDriver> DriverSupervisor::Snapshot() {
 
 std::vector<std::string> DriverSupervisor::Running() {
   std::vector<std::string> out;
-  absl::Status s = RunOnLoop<absl::Status>(loop_, [&] {
+  absl::Status s = loop_.RunAndWait<absl::Status>([&] {
     for (const auto& [id, record] : records_) {
       if (!IsTerminal(record.state)) out.push_back(id);
     }
@@ -261,7 +254,7 @@ std::vector<std::string> DriverSupervisor::Running() {
 }
 
 void DriverSupervisor::MarkReported(const std::vector<v1::DaemonDriver>& reported) {
-  absl::Status s = RunOnLoop<absl::Status>(loop_, [&] {
+  absl::Status s = loop_.RunAndWait<absl::Status>([&] {
     for (const v1::DaemonDriver& d : reported) {
       auto it = records_.find(d.driver_id());
       if (it != records_.end() && IsTerminal(d.state()) && it->second.state == d.state()) {

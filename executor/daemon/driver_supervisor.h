@@ -36,7 +36,6 @@
 #include "executor/daemon/child_reaper.h"
 #include "executor/daemon/manager_client.h"
 #include "executor/daemon/process_environment.h"
-#include "executor/daemon/timer_queue.h"
 #include "executor/daemon/work_dir_layout.h"
 #include "executor_daemon.pb.h"
 
@@ -101,7 +100,6 @@ class DriverSupervisor {
   };
   std::shared_ptr<Liveness> liveness_ = std::make_shared<Liveness>();
 
-  TimerQueue timers_;
   ThreadPool reports_;
   ThreadPool launches_;
   EventLoop loop_;  // last: destroyed first

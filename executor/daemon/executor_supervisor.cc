@@ -9,7 +9,6 @@
 #include "common/logging/logger.h"
 #include "common/status/status_macros.h"
 #include "executor/daemon/process_launcher.h"
-#include "executor/daemon/run_on_loop.h"
 
 namespace centella {
 namespace {
@@ -70,19 +69,17 @@ ExecutorSupervisor::ExecutorSupervisor(DaemonIdentity identity, WorkDirLayout la
       reaper_(reaper),
       clock_(clock),
       default_kill_grace_(default_kill_grace),
-      timers_(clock, "exec-timers"),
       reports_(1, "exec-reports"),
       launches_(2, "exec-launches"),
-      loop_("exec-supervisor") {}
+      loop_("exec-supervisor", clock) {}
 
 ExecutorSupervisor::~ExecutorSupervisor() {
   {
     absl::MutexLock lock(&liveness_->mu);
     liveness_->alive = false;
   }
-  timers_.Stop();
   launches_.Shutdown();
-  absl::Status stopped = RunOnLoop<absl::Status>(loop_, [this] {
+  absl::Status stopped = loop_.RunAndWait<absl::Status>([this] {
     for (auto& [key, record] : records_) {
       if (!IsTerminal(record.state) && record.pid > 0) {
         Log()->info("stopping executor {}/{} (pid {}): the daemon is shutting down", key.first,
@@ -107,7 +104,7 @@ absl::StatusOr<v1::LaunchExecutorResponse> ExecutorSupervisor::Launch(
   if (request.resources().cores() < 0 || request.resources().memory_bytes() < 0) {
     return absl::InvalidArgumentError("negative cores or memory in LaunchExecutor");
   }
-  return RunOnLoop<absl::StatusOr<v1::LaunchExecutorResponse>>(loop_, [&] {
+  return loop_.RunAndWait<absl::StatusOr<v1::LaunchExecutorResponse>>([&] {
     v1::LaunchExecutorResponse response;
     Key key(request.app_id(), request.executor_id());
     auto [it, inserted] = records_.try_emplace(key);
@@ -244,20 +241,18 @@ void ExecutorSupervisor::SendKill(const Key& key, Record& record, absl::Duration
   if (record.pid <= 0) return;  // OnSpawned sends it once the pid is known
   const pid_t pid = record.pid;
   SignalProcessGroup(pid, SIGTERM);
-  timers_.RunAfter(grace, [this, key, pid] {
-    loop_.Post([this, key, pid] {
-      auto it = records_.find(key);
-      if (it == records_.end() || it->second.pid != pid || IsTerminal(it->second.state)) return;
-      Log()->warn("executor {}/{} (pid {}) ignored SIGTERM; sending SIGKILL", key.first, key.second,
-                  pid);
-      SignalProcessGroup(pid, SIGKILL);
-    });
+  loop_.PostAfter(grace, [this, key, pid] {
+    auto it = records_.find(key);
+    if (it == records_.end() || it->second.pid != pid || IsTerminal(it->second.state)) return;
+    Log()->warn("executor {}/{} (pid {}) ignored SIGTERM; sending SIGKILL", key.first, key.second,
+                pid);
+    SignalProcessGroup(pid, SIGKILL);
   });
 }
 
 absl::StatusOr<v1::KillExecutorResponse> ExecutorSupervisor::Kill(
     const v1::KillExecutorRequest& request) {
-  return RunOnLoop<absl::StatusOr<v1::KillExecutorResponse>>(loop_, [&] {
+  return loop_.RunAndWait<absl::StatusOr<v1::KillExecutorResponse>>([&] {
     v1::KillExecutorResponse response;
     auto it = records_.find(Key(request.app_id(), request.executor_id()));
     if (it == records_.end() || IsTerminal(it->second.state)) {
@@ -282,7 +277,7 @@ absl::StatusOr<v1::KillExecutorResponse> ExecutorSupervisor::Kill(
 absl::StatusOr<v1::CleanupApplicationResponse> ExecutorSupervisor::Cleanup(
     const std::string& app_id) {
   RETURN_IF_ERROR(WorkDirLayout::CheckId(app_id, "app_id"));
-  RETURN_IF_ERROR(RunOnLoop<absl::Status>(loop_, [&] {
+  RETURN_IF_ERROR(loop_.RunAndWait<absl::Status>([&] {
     for (auto it = records_.lower_bound(Key(app_id, ""));
          it != records_.end() && it->first.first == app_id;) {
       Record& record = it->second;
@@ -311,8 +306,8 @@ absl::StatusOr<v1::CleanupApplicationResponse> ExecutorSupervisor::Cleanup(
 
 absl::StatusOr<v1::RegisterExecutorProcessResponse> ExecutorSupervisor::RegisterProcess(
     const v1::RegisterExecutorProcessRequest& request) {
-  return RunOnLoop<absl::StatusOr<v1::RegisterExecutorProcessResponse>>(
-      loop_, [&]() -> absl::StatusOr<v1::RegisterExecutorProcessResponse> {
+  return loop_.RunAndWait<absl::StatusOr<v1::RegisterExecutorProcessResponse>>(
+      [&]() -> absl::StatusOr<v1::RegisterExecutorProcessResponse> {
         Key key(request.app_id(), request.executor_id());
         auto it = records_.find(key);
         if (it == records_.end()) {
@@ -360,7 +355,7 @@ absl::StatusOr<v1::RegisterExecutorProcessResponse> ExecutorSupervisor::Register
 
 std::vector<v1::DaemonExecutor> ExecutorSupervisor::Snapshot() {
   std::vector<v1::DaemonExecutor> out;
-  absl::Status s = RunOnLoop<absl::Status>(loop_, [&] {
+  absl::Status s = loop_.RunAndWait<absl::Status>([&] {
     for (const auto& [key, record] : records_) {
       if (IsTerminal(record.state) && record.reported) continue;
       v1::DaemonExecutor& e = out.emplace_back();
@@ -378,7 +373,7 @@ std::vector<v1::DaemonExecutor> ExecutorSupervisor::Snapshot() {
 
 std::vector<v1::ExecutorRef> ExecutorSupervisor::Running() {
   std::vector<v1::ExecutorRef> out;
-  absl::Status s = RunOnLoop<absl::Status>(loop_, [&] {
+  absl::Status s = loop_.RunAndWait<absl::Status>([&] {
     for (const auto& [key, record] : records_) {
       if (IsTerminal(record.state)) continue;
       v1::ExecutorRef& ref = out.emplace_back();
@@ -392,7 +387,7 @@ std::vector<v1::ExecutorRef> ExecutorSupervisor::Running() {
 }
 
 void ExecutorSupervisor::MarkReported(const std::vector<v1::DaemonExecutor>& reported) {
-  absl::Status s = RunOnLoop<absl::Status>(loop_, [&] {
+  absl::Status s = loop_.RunAndWait<absl::Status>([&] {
     for (const v1::DaemonExecutor& e : reported) {
       auto it = records_.find(Key(e.app_id(), e.executor_id()));
       if (it != records_.end() && IsTerminal(e.state()) && it->second.state == e.state()) {

@@ -43,7 +43,6 @@
 #include "executor/daemon/child_reaper.h"
 #include "executor/daemon/manager_client.h"
 #include "executor/daemon/process_environment.h"
-#include "executor/daemon/timer_queue.h"
 #include "executor/daemon/work_dir_layout.h"
 #include "executor_daemon.pb.h"
 
@@ -131,7 +130,6 @@ class ExecutorSupervisor {
 
   // The destructor stops these threads in order; the loop is declared last so that it is
   // destroyed first, while everything its closures touch still exists.
-  TimerQueue timers_;
   ThreadPool reports_;  // one thread: reports reach the manager in order
   ThreadPool launches_;
   EventLoop loop_;

@@ -44,15 +44,15 @@ ManagerSession::ManagerSession(ManagerSessionOptions options, ManagerClient* man
       clock_(clock),
       start_time_(clock.Now()),
       interval_(options_.heartbeat_interval),
-      timers_(clock, "manager-session") {}
+      loop_("manager-session", clock) {}
 
 ManagerSession::~ManagerSession() { Stop(); }
 
 void ManagerSession::Start() {
-  timers_.RunAfter(absl::ZeroDuration(), [this] { Tick(); });
+  loop_.Post([this] { Tick(); });
 }
 
-void ManagerSession::Stop() { timers_.Stop(); }
+void ManagerSession::Stop() { loop_.Stop(); }
 
 absl::Status ManagerSession::CheckIncarnation(const std::string& incarnation) const {
   absl::MutexLock lock(&mu_);
@@ -86,7 +86,7 @@ void ManagerSession::Tick() {
                    : std::min(backoff_ * 2, options_.max_retry_backoff);
     next = backoff_;
   }
-  timers_.RunAfter(next, [this] { Tick(); });
+  loop_.PostAfter(next, [this] { Tick(); });
 }
 
 absl::Status ManagerSession::Register() {

@@ -26,9 +26,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock/clock.h"
+#include "common/event_loop/event_loop.h"
 #include "executor/daemon/executor_supervisor.h"
 #include "executor/daemon/manager_client.h"
-#include "executor/daemon/timer_queue.h"
 
 namespace centella {
 
@@ -86,7 +86,9 @@ class ManagerSession {
   mutable absl::Mutex mu_;
   std::string incarnation_ ABSL_GUARDED_BY(mu_);
 
-  TimerQueue timers_;  // last: stopped before the state it uses goes away
+  // Runs Tick (register, then heartbeats) on its own thread, timed on the clock. Last:
+  // stopped before the state it uses goes away.
+  EventLoop loop_;
 };
 
 }  // namespace centella

@@ -11,7 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "common/logging/logger.h"
 #include "common/status/grpc_status.h"
-#include "executor/shuffle/shuffle_store.h"
+#include "engine/shuffle/shuffle_store.h"
 
 namespace centella {
 namespace {

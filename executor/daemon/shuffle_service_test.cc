@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "engine/shuffle/shuffle_block_codec.h"
+#include "engine/shuffle/shuffle_store.h"
 #include "executor/daemon/daemon_test_env.h"
-#include "executor/shuffle/shuffle_block_codec.h"
-#include "executor/shuffle/shuffle_store.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"

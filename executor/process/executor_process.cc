@@ -16,14 +16,14 @@
 #include "common/status/grpc_status.h"
 #include "common/thread_pool/thread_pool.h"
 #include "driver.grpc.pb.h"
-#include "executor/broadcast/broadcast_cache.h"
-#include "executor/broadcast/grpc_broadcast_fetcher.h"
-#include "executor/memory/memory_budget.h"
+#include "engine/memory/memory_budget.h"
+#include "engine/shuffle/remote_shuffle_fetcher.h"
+#include "engine/shuffle/shuffle_store.h"
+#include "engine/storage/block_manager.h"
+#include "engine/task/task_runner.h"
+#include "executor/process/broadcast_cache.h"
 #include "executor/process/executor_service.h"
-#include "executor/shuffle/remote_shuffle_fetcher.h"
-#include "executor/storage/block_manager.h"
-#include "executor/shuffle/shuffle_store.h"
-#include "executor/task/task_runner.h"
+#include "executor/process/grpc_broadcast_fetcher.h"
 
 namespace centella {
 namespace {
@@ -55,9 +55,9 @@ absl::StatusOr<v1::RegisterExecutorResponse> Register(v1::Driver::Stub& driver,
     grpc::Status s = driver.RegisterExecutor(&ctx, req, &resp);
     if (s.ok()) return resp;
     if (s.error_code() != grpc::StatusCode::UNAVAILABLE || absl::Now() > deadline) {
-      return absl::Status(FromGrpcStatus(s).code(),
-                          absl::StrCat("driver ", o.driver_address,
-                                       " refused registration: ", s.error_message()));
+      return absl::Status(
+          FromGrpcStatus(s).code(),
+          absl::StrCat("driver ", o.driver_address, " refused registration: ", s.error_message()));
     }
     absl::SleepFor(absl::Milliseconds(200));
   }
@@ -68,7 +68,8 @@ absl::StatusOr<v1::RegisterExecutorResponse> Register(v1::Driver::Stub& driver,
 absl::Status RunExecutorProcess(const ExecutorProcessOptions& o) {
   absl::StatusOr<SharedSecret> secret = SharedSecret::Load(o.secret_file, o.insecure, "executor");
   if (!secret.ok()) return secret.status();
-  absl::StatusOr<std::string> codec_name = o.conf.GetString("centella.shuffle.compress.codec", "lz4");
+  absl::StatusOr<std::string> codec_name =
+      o.conf.GetString("centella.shuffle.compress.codec", "lz4");
   if (!codec_name.ok()) return codec_name.status();
   absl::StatusOr<BlockCodec> codec = ParseBlockCodec(*codec_name);
   if (!codec.ok()) return codec.status();
@@ -94,7 +95,8 @@ absl::Status RunExecutorProcess(const ExecutorProcessOptions& o) {
   runner.SetMemory(&memory, spill_dir);
   ThreadPool pool(o.cores, "task");
   ExecutorService service(o.app_id, o.executor_id, o.cores, &*secret, &runner, &pool, &broadcasts);
-  absl::StatusOr<int64_t> max_inline = o.conf.GetBytes("centella.task.maxInlineResultBytes", 1 << 20);
+  absl::StatusOr<int64_t> max_inline =
+      o.conf.GetBytes("centella.task.maxInlineResultBytes", 1 << 20);
   if (!max_inline.ok()) return max_inline.status();
   service.set_max_inline_result_bytes(*max_inline);
   service.set_block_manager(&blocks);
@@ -111,8 +113,8 @@ absl::Status RunExecutorProcess(const ExecutorProcessOptions& o) {
               o.driver_address);
 
   // Heartbeats: the driver's liveness check of this executor, and ours of the driver.
-  absl::Duration interval = absl::Milliseconds(
-      reg->heartbeat_interval_ms() > 0 ? reg->heartbeat_interval_ms() : 1000);
+  absl::Duration interval =
+      absl::Milliseconds(reg->heartbeat_interval_ms() > 0 ? reg->heartbeat_interval_ms() : 1000);
   std::atomic<bool> driver_lost{false};
   absl::Notification stop_heartbeats;
   std::thread heartbeats([&] {

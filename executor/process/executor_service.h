@@ -16,11 +16,11 @@
 #include "absl/synchronization/mutex.h"
 #include "common/auth/shared_secret.h"
 #include "common/thread_pool/thread_pool.h"
+#include "engine/storage/block_manager.h"
+#include "engine/task/stage_instance.h"
+#include "engine/task/task_runner.h"
 #include "executor.grpc.pb.h"
-#include "executor/broadcast/broadcast_cache.h"
-#include "executor/task/stage_instance.h"
-#include "executor/storage/block_manager.h"
-#include "executor/task/task_runner.h"
+#include "executor/process/broadcast_cache.h"
 
 namespace centella {
 

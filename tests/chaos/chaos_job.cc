@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 #include "tests/chaos/chaos_workload.h"
 
 namespace {

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 
 int main(int argc, char** argv) {
   // In executor mode this runs the executor and does not return.

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 #include "gtest/gtest.h"
 
 namespace centella {

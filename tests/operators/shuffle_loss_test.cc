@@ -26,7 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "executor/task/task_context.h"
+#include "engine/task/task_context.h"
 #include "tests/cluster/local_cluster.h"
 #include "tests/operators/background_job.h"
 #include "tests/operators/operator_test.h"

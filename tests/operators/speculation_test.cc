@@ -7,7 +7,7 @@
 #include <set>
 
 #include "driver/dag/scheduler_listener.h"
-#include "executor/task/task_context.h"
+#include "engine/task/task_context.h"
 #include "tests/operators/operator_test.h"
 
 namespace centella {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "executor/task/status_exception.h"
+#include "engine/task/status_exception.h"
 #include "tests/operators/operator_test.h"
 #include "tests/operators/recording_listener.h"
 

@@ -16,7 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/config/conf.h"
-#include "driver/api/master_url.h"
+#include "driver/runtime/master_url.h"
 
 namespace centella {
 
@@ -27,7 +27,7 @@ struct SubmitOptions {
   bool supervise = false;
   std::string secret_file;  // absolute; empty = $CENTELLA_SECRET_FILE
   bool insecure = false;
-  Conf conf;             // properties file, then --conf, then the resource flags
+  Conf conf;  // properties file, then --conf, then the resource flags
   // "run" (the default: PROGRAM [ARGS]), or "status"/"kill" (with a driver id) or "list"
   // against a cluster manager.
   std::string command = "run";

@@ -1,7 +1,7 @@
 // Must compile: the control for capture_string.cc (same includes, a plain-value capture).
 #include <string>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 
 void Job(centella::Context& ctx) {
   size_t min_length = 3;

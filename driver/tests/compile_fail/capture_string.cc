@@ -2,7 +2,7 @@
 // The compile_fail test checks the compiler's message tells the user what to do.
 #include <string>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 
 void Job(centella::Context& ctx) {
   std::string prefix = "sp";

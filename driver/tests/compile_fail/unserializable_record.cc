@@ -1,7 +1,7 @@
 // Must NOT compile: records of a type without a serialized form cannot be shuffled.
 #include <string>
 
-#include "driver/api/centella.h"
+#include "centella/centella.h"
 
 struct Opaque {
   int* p = nullptr;

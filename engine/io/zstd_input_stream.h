@@ -1,0 +1,43 @@
+// ZstdInputStream: the decompressed bytes of a Zstandard stream, read through libzstd.
+//
+// Several frames one after another decode to their concatenation (skippable frames are
+// skipped), as `zstd -d` does. An input without any byte is an empty stream. Errors are
+// DataLoss naming `name`: "corrupt" for bytes libzstd rejects, "truncated" when the
+// input ends inside a frame.
+#ifndef CENTELLA_ENGINE_IO_ZSTD_INPUT_STREAM_H_
+#define CENTELLA_ENGINE_IO_ZSTD_INPUT_STREAM_H_
+
+#include <zstd.h>
+
+#include <memory>
+#include <string>
+
+#include "engine/io/input_stream.h"
+
+namespace centella {
+
+class ZstdInputStream final : public InputStream {
+ public:
+  // Decompresses `source`; `name` (the file's path) is used in error messages.
+  ZstdInputStream(std::unique_ptr<InputStream> source, std::string name);
+  ~ZstdInputStream() override;
+
+  ZstdInputStream(const ZstdInputStream&) = delete;
+  ZstdInputStream& operator=(const ZstdInputStream&) = delete;
+
+  absl::StatusOr<size_t> Read(char* buffer, size_t size) override;
+
+ private:
+  std::unique_ptr<InputStream> source_;
+  const std::string name_;
+  std::string in_;  // compressed bytes; in_buffer_ points into it
+  ZSTD_inBuffer in_buffer_{nullptr, 0, 0};
+  ZSTD_DCtx* dctx_;
+  bool source_done_ = false;
+  // Inside a frame, or holding decoded bytes not yet returned: the stream may not end.
+  bool in_frame_ = false;
+};
+
+}  // namespace centella
+
+#endif  // CENTELLA_ENGINE_IO_ZSTD_INPUT_STREAM_H_
