@@ -5,6 +5,7 @@
 #include "cluster-manager/grpc_daemon_client.h"
 #include "cluster-manager/manager_status_ui.h"
 #include "common/logging/logger.h"
+#include "common/rpc/address_file.h"
 #include "common/status/status_macros.h"
 #include "common/storage/local_storage.h"
 
@@ -13,6 +14,9 @@ namespace centella::cluster_manager {
 absl::StatusOr<std::unique_ptr<ClusterManagerServer>> ClusterManagerServer::Start(
     ClusterManagerServerOptions options, SharedSecret secret, Clock& clock,
     std::unique_ptr<DaemonClient> daemon_client) {
+  // A previous run's file would tell readers this manager is up before it is, or after
+  // it failed to start.
+  if (!options.address_file.empty()) RETURN_IF_ERROR(RemoveStaleAddressFile(options.address_file));
   std::unique_ptr<ClusterManagerServer> server(new ClusterManagerServer());
   server->secret_ = std::make_unique<SharedSecret>(std::move(secret));
   if (!options.recovery_dir.empty()) {
@@ -34,9 +38,16 @@ absl::StatusOr<std::unique_ptr<ClusterManagerServer>> ClusterManagerServer::Star
   // raced ahead just sees an empty address in its first ManagerChanged).
   server->manager_->SetAdvertisedAddress(server->rpc_server_->address());
   if (options.ui_port >= 0) {
-    ASSIGN_OR_RETURN(server->ui_server_,
-                     StartManagerStatusUi(*server->manager_, options.rpc.bind_host,
-                                          options.ui_port, options.ui_address_file));
+    StatusHttpServerOptions ui;
+    ui.bind_host = options.ui_bind_host.empty() ? options.rpc.bind_host : options.ui_bind_host;
+    ui.port = options.ui_port;
+    ui.port_max_retries = options.rpc.port_max_retries;
+    ASSIGN_OR_RETURN(server->ui_server_, StartManagerStatusUi(*server->manager_, std::move(ui)));
+  }
+  // Once every server listens: whoever reads the file may use them all at once.
+  if (!options.address_file.empty()) {
+    RETURN_IF_ERROR(
+        WriteAddressFile(options.address_file, {server->address(), server->ui_address()}));
   }
   return server;
 }

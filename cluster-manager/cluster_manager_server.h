@@ -29,7 +29,7 @@
 namespace centella::cluster_manager {
 
 struct ClusterManagerServerOptions {
-  // Bind host, port (0 = ephemeral), advertised host, address file.
+  // Bind host, port (0 = ephemeral), port retries, advertised host of the gRPC server.
   RpcServerOptions rpc = DefaultRpcOptions();
   // Allocation, liveness and recovery settings. advertised_address is filled in from the
   // bound server.
@@ -38,13 +38,18 @@ struct ClusterManagerServerOptions {
   // no recovery, binaries in a private temporary directory.
   std::string recovery_dir;
   // Read-only HTTP status UI (docs/cluster.md): port 0 = ephemeral, -1 = no UI. It binds
-  // rpc.bind_host; the bound "host:port" is written to ui_address_file if set.
+  // ui_bind_host, or rpc.bind_host when that is empty, and a taken port tries the next
+  // rpc.port_max_retries ones, as the gRPC server does.
   int ui_port = -1;
-  std::string ui_address_file;
+  std::string ui_bind_host;
+  // If set, written once both servers listen: line 1 the gRPC host:port, line 2 the
+  // status UI's (absent without a UI); see common/rpc/address_file.h.
+  std::string address_file;
 
   static RpcServerOptions DefaultRpcOptions() {
     RpcServerOptions rpc;
     rpc.component = "cluster-manager";
+    rpc.port_max_retries = kDefaultPortMaxRetries;
     return rpc;
   }
 };
@@ -53,7 +58,9 @@ class ClusterManagerServer {
  public:
   // Starts serving. `secret` authenticates every call in and out. `clock` must outlive
   // the server. `daemon_client` null = the real gRPC client (with `secret`); tests may
-  // pass a fake. Errors: recovery directory unusable, port unavailable.
+  // pass a fake. Errors: recovery directory unusable; Unavailable when no port could be
+  // bound (naming the ports tried); PermissionDenied when the address file cannot be
+  // written. On error no address file is left at options.address_file.
   static absl::StatusOr<std::unique_ptr<ClusterManagerServer>> Start(
       ClusterManagerServerOptions options, SharedSecret secret, Clock& clock = RealClock(),
       std::unique_ptr<DaemonClient> daemon_client = nullptr);

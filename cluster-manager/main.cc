@@ -36,9 +36,14 @@ int main(int argc, char** argv) {
   bool insecure = false;
   app.add_option("--host", host, "Advertised host name (default: this machine's host name)");
   app.add_option("--bind", bind, "Interface to listen on")->capture_default_str();
-  app.add_option("--port", port, "gRPC port; 0 = any free port")
+  app.add_option("--port", port, "gRPC port; 0 = any free port; a taken one tries the next")
       ->capture_default_str()
       ->check(CLI::Range(0, 65535));
+  int port_max_retries = centella::kDefaultPortMaxRetries;
+  app.add_option("--port-max-retries", port_max_retries,
+                 "Further ports tried after a taken --port or --ui-port (port+1, port+2, ...)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--recovery-dir", options.recovery_dir,
                  "Persist applications, drivers and daemons here and recover them on restart");
   app.add_option("--worker-timeout", worker_timeout_s,
@@ -55,15 +60,16 @@ int main(int argc, char** argv) {
   app.add_option("--spread-out", spread_out,
                  "true: spread executors across daemons; false: pack them onto few")
       ->capture_default_str();
-  app.add_option("--address-file", options.rpc.address_file,
-                 "Write the bound gRPC host:port here once listening");
+  app.add_option("--address-file", options.address_file,
+                 "Once all servers listen, write the gRPC host:port here (line 1) and the "
+                 "status UI host:port (line 2, absent with --ui-port -1)");
   options.ui_port = 8080;
   app.add_option("--ui-port", options.ui_port,
                  "Read-only HTTP status UI port; 0 = any free port, -1 = no UI")
       ->capture_default_str()
       ->check(CLI::Range(-1, 65535));
-  app.add_option("--ui-address-file", options.ui_address_file,
-                 "Write the bound status UI host:port here once listening");
+  app.add_option("--ui-bind", options.ui_bind_host,
+                 "Interface the status UI listens on (default: --bind)");
   app.add_option("--secret-file", secret_file,
                  "Shared secret file (default: $CENTELLA_SECRET_FILE)");
   app.add_flag("--insecure", insecure, "Run without authentication (logs a warning)");
@@ -78,6 +84,7 @@ int main(int argc, char** argv) {
   }
   options.rpc.bind_host = bind;
   options.rpc.port = port;
+  options.rpc.port_max_retries = port_max_retries;
   options.rpc.advertise_host = host;
   options.manager.worker_timeout = absl::Milliseconds(worker_timeout_s * 1000);
   options.manager.spread_out = spread_out;

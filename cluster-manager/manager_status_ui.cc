@@ -139,12 +139,8 @@ json DriversJson(const ClusterState& state) {
 }
 
 absl::StatusOr<std::unique_ptr<StatusHttpServer>> StartManagerStatusUi(
-    ClusterManager& manager, const std::string& bind_host, int port,
-    const std::string& address_file) {
-  StatusHttpServerOptions options;
-  options.bind_host = bind_host;
-  options.port = port;
-  options.address_file = address_file;
+    ClusterManager& manager, StatusHttpServerOptions listen) {
+  StatusHttpServerOptions options = std::move(listen);
   options.component = "cluster-manager-ui";
   ClusterManager* m = &manager;
   options.routes["/api/v1/applications"] = [m] {

@@ -30,11 +30,11 @@ nlohmann::json ApplicationsJson(const ClusterState& state);
 nlohmann::json DaemonsJson(const ClusterState& state, absl::Time now);
 nlohmann::json DriversJson(const ClusterState& state);
 
-// Serves the UI for `manager` (which must outlive the returned server) on
-// bind_host:port (0 = ephemeral); writes the bound address to `address_file` if set.
+// Serves the UI for `manager` (which must outlive the returned server) where `listen`
+// says (bind_host, port, port_max_retries; its routes and component are set here).
+// Errors: StatusHttpServer::Start's.
 absl::StatusOr<std::unique_ptr<StatusHttpServer>> StartManagerStatusUi(
-    ClusterManager& manager, const std::string& bind_host, int port,
-    const std::string& address_file);
+    ClusterManager& manager, StatusHttpServerOptions listen);
 
 }  // namespace centella::cluster_manager
 

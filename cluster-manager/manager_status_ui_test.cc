@@ -1,11 +1,11 @@
 // The manager's status UI over real HTTP: a ClusterManagerServer in-process with
 // ui_port 0, a daemon registered through the manager, then GETs with httplib's client.
-#include <fstream>
 #include <memory>
 #include <string>
 
 #include "cluster-manager/cluster_manager_server.h"
 #include "cluster-manager/fake_daemon_client.h"
+#include "common/rpc/address_file.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
@@ -20,16 +20,17 @@ class ManagerStatusUiTest : public ::testing::Test {
     options.rpc.bind_host = "127.0.0.1";
     options.rpc.port = 0;
     options.ui_port = 0;
-    options.ui_address_file = ::testing::TempDir() + "/manager_ui_address";
+    options.address_file = ::testing::TempDir() + "/manager_address";
     auto server = ClusterManagerServer::Start(options, SharedSecret::FromValue("s"), RealClock(),
                                               std::make_unique<FakeDaemonClient>());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     ASSERT_FALSE(server_->ui_address().empty());
-    std::ifstream in(options.ui_address_file);
-    std::string line;
-    std::getline(in, line);
-    EXPECT_EQ(line, server_->ui_address());
+    // Line 1 the gRPC server, line 2 this UI (common/rpc/address_file.h).
+    absl::StatusOr<ProcessAddresses> written = ReadAddressFile(options.address_file);
+    ASSERT_TRUE(written.ok()) << written.status();
+    EXPECT_EQ(written->rpc, server_->address());
+    EXPECT_EQ(written->ui, server_->ui_address());
     client_ = std::make_unique<httplib::Client>("http://" + server_->ui_address());
   }
 

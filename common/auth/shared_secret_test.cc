@@ -141,28 +141,5 @@ TEST(SharedSecretTest, LoadingNamesWhatIsWrong) {
   std::filesystem::remove(path);
 }
 
-TEST(RpcServerTest, AddressFileHoldsTheBoundAddress) {
-  SharedSecret off = SharedSecret::Insecure();
-  GuardedService service(&off);
-  RpcServerOptions options;
-  options.bind_host = "127.0.0.1";
-  options.address_file = ::testing::TempDir() + "/addr-" + std::to_string(::getpid());
-  auto server = RpcServer::Start(options, {&service});
-  ASSERT_TRUE(server.ok());
-  std::ifstream in(options.address_file);
-  std::string line;
-  std::getline(in, line);
-  EXPECT_EQ(line, (*server)->address());
-  EXPECT_EQ(line, "127.0.0.1:" + std::to_string((*server)->port()));
-
-  // A second server on the same fixed port is refused with the port named.
-  RpcServerOptions clash = options;
-  clash.address_file.clear();
-  clash.port = (*server)->port();
-  auto second = RpcServer::Start(clash, {});
-  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
-  std::filesystem::remove(options.address_file);
-}
-
 }  // namespace
 }  // namespace centella

@@ -1,30 +1,17 @@
 #include "common/http/status_http_server.h"
 
 #include <sys/socket.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/logging/logger.h"
+#include "common/rpc/bind_with_retries.h"
+#include "common/status/status_macros.h"
 #include "httplib.h"
 
 namespace centella {
 namespace {
-
-absl::Status WriteAddressFile(const std::string& path, const std::string& address) {
-  std::string tmp = absl::StrCat(path, ".tmp.", ::getpid());
-  std::FILE* f = std::fopen(tmp.c_str(), "w");
-  if (f == nullptr) {
-    return absl::PermissionDeniedError(absl::StrCat("cannot write address file ", path));
-  }
-  std::fprintf(f, "%s\n", address.c_str());
-  if (std::fclose(f) != 0 || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return absl::PermissionDeniedError(absl::StrCat("cannot write address file ", path));
-  }
-  return absl::OkStatus();
-}
 
 void MethodNotAllowed(const httplib::Request&, httplib::Response& res) {
   res.status = 405;
@@ -65,15 +52,13 @@ absl::StatusOr<std::unique_ptr<StatusHttpServer>> StatusHttpServer::Start(
   http.Delete(any, MethodNotAllowed);
   http.Options(any, MethodNotAllowed);
 
-  if (options.port == 0) {
-    server->port_ = http.bind_to_any_port(options.bind_host);
-  } else if (options.port > 0 && http.bind_to_port(options.bind_host, options.port)) {
-    server->port_ = options.port;
-  }
-  if (server->port_ <= 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot bind HTTP UI to ", options.bind_host, ":", options.port));
-  }
+  ASSIGN_OR_RETURN(server->port_,
+                   BindWithRetries({"status UI", options.bind_host, options.port,
+                                    options.port_max_retries, options.component},
+                                   [&](int port) {
+                                     if (port == 0) return http.bind_to_any_port(options.bind_host);
+                                     return http.bind_to_port(options.bind_host, port) ? port : 0;
+                                   }));
   const std::string host = options.bind_host == "0.0.0.0" ? "127.0.0.1" : options.bind_host;
   server->address_ = absl::StrCat(host, ":", server->port_);
   server->listener_ = std::thread([&http, done = &server->listener_done_] {
@@ -81,10 +66,6 @@ absl::StatusOr<std::unique_ptr<StatusHttpServer>> StatusHttpServer::Start(
     done->store(true);
   });
   GetLogger(options.component)->info("status UI listening on http://{}/", server->address_);
-  if (!options.address_file.empty()) {
-    absl::Status written = WriteAddressFile(options.address_file, server->address_);
-    if (!written.ok()) return written;  // the destructor stops the listener
-  }
   return server;
 }
 

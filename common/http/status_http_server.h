@@ -3,6 +3,7 @@
 //   StatusHttpServerOptions options;
 //   options.bind_host = "127.0.0.1";
 //   options.port = 0;                                   // 0 = ephemeral
+//   options.port_max_retries = 16;                      // a taken port: try the next
 //   options.routes["/api/v1/things"] = [] { return HttpBody{"application/json", "[]"}; };
 //   ASSIGN_OR_RETURN(auto server, StatusHttpServer::Start(options));
 //   server->port();                                     // the bound port
@@ -12,6 +13,11 @@
 // returning an error status answers 503 with the status message as text/plain. Handlers
 // run on the server's worker threads, concurrently: they must be thread-safe (the
 // owners' UIs post to their event loop and wait).
+//
+// Port: a given port that is taken moves on to the next ones, up to port_max_retries of
+// them (common/rpc/bind_with_retries.h, as Spark's UI does with spark.port.maxRetries);
+// the port taken is logged. The owning process publishes address() in its address file
+// (common/rpc/address_file.h) once all of its servers listen.
 //
 // Thread safety: port()/address() from any thread; Stop is idempotent and blocks until
 // the listener thread has ended (in-flight requests finish first).
@@ -44,9 +50,8 @@ struct StatusHttpServerOptions {
   std::string bind_host = "0.0.0.0";
   // 0 = any free port.
   int port = 0;
-  // If set, "host:port\n" (bind host, or 127.0.0.1 for 0.0.0.0) is written here
-  // atomically once the server listens.
-  std::string address_file;
+  // When `port` is taken, also try port+1 ... port+port_max_retries.
+  int port_max_retries = 0;
   // Logger name, e.g. "cluster-manager-ui".
   std::string component = "http";
   // Exact path -> GET handler.
@@ -55,8 +60,8 @@ struct StatusHttpServerOptions {
 
 class StatusHttpServer {
  public:
-  // Binds and starts serving on a background thread. Unavailable when the port cannot
-  // be bound; PermissionDenied when the address file cannot be written.
+  // Binds and starts serving on a background thread. InvalidArgument for a bad port;
+  // Unavailable when no port could be bound, naming the ports tried.
   static absl::StatusOr<std::unique_ptr<StatusHttpServer>> Start(StatusHttpServerOptions options);
   // Stops.
   ~StatusHttpServer();
@@ -64,7 +69,7 @@ class StatusHttpServer {
   StatusHttpServer& operator=(const StatusHttpServer&) = delete;
 
   int port() const { return port_; }
-  // "host:port" as written to the address file.
+  // "host:port" to reach it: the bind host, or 127.0.0.1 when bound to 0.0.0.0.
   const std::string& address() const { return address_; }
 
   // Stops listening and joins the listener thread. Idempotent.

@@ -1,9 +1,10 @@
 #include "common/http/status_http_server.h"
 
-#include <fstream>
+#include <optional>
 #include <string>
 
 #include "common/http/html_page.h"
+#include "common/rpc/held_ports.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
 
@@ -56,24 +57,70 @@ TEST(StatusHttpServerTest, ServesGetAndRejectsOtherMethods) {
   EXPECT_FALSE(client.Get("/api/v1/things"));
 }
 
-TEST(StatusHttpServerTest, WritesAddressFile) {
-  StatusHttpServerOptions options = Options();
-  options.address_file = ::testing::TempDir() + "/ui_address";
-  auto server = StatusHttpServer::Start(options);
+TEST(StatusHttpServerTest, AddressIsTheBindHostAndPort) {
+  auto server = StatusHttpServer::Start(Options());
   ASSERT_TRUE(server.ok()) << server.status();
-  std::ifstream in(options.address_file);
-  std::string line;
-  std::getline(in, line);
-  EXPECT_EQ(line, "127.0.0.1:" + std::to_string((*server)->port()));
+  EXPECT_EQ((*server)->address(), "127.0.0.1:" + std::to_string((*server)->port()));
 }
 
-TEST(StatusHttpServerTest, BusyPortIsUnavailable) {
+TEST(StatusHttpServerTest, BusyPortWithoutRetriesIsUnavailable) {
   auto first = StatusHttpServer::Start(Options());
   ASSERT_TRUE(first.ok());
   StatusHttpServerOptions options = Options();
   options.port = (*first)->port();
   auto second = StatusHttpServer::Start(options);
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(second.status().message().find("port " + std::to_string(options.port)),
+            std::string::npos)
+      << second.status();
+}
+
+TEST(StatusHttpServerTest, TakenPortMovesToTheNextAndServesThere) {
+  std::optional<HeldPorts> held = HeldPorts::Take(1);
+  ASSERT_TRUE(held.has_value());
+  StatusHttpServerOptions options = Options();
+  options.port = held->first();
+  options.port_max_retries = 16;
+  auto server = StatusHttpServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_EQ((*server)->port(), held->first() + 1);
+  EXPECT_EQ((*server)->address(), "127.0.0.1:" + std::to_string(held->first() + 1));
+  httplib::Client client("127.0.0.1", (*server)->port());
+  auto get = client.Get("/api/v1/things");
+  ASSERT_TRUE(get) << httplib::to_string(get.error());
+  EXPECT_EQ(get->status, 200);
+}
+
+TEST(StatusHttpServerTest, ASecondServerOnTheSamePortTakesTheNext) {
+  // Two UIs asking for one port, as two daemons left at --ui-port 8081 on one host do.
+  std::optional<HeldPorts> held = HeldPorts::Take(2);
+  ASSERT_TRUE(held.has_value());
+  const int port = held->first();
+  held.reset();  // frees port and port+1 (port+2 was free too)
+  StatusHttpServerOptions options = Options();
+  options.port = port;
+  options.port_max_retries = 16;
+  auto first = StatusHttpServer::Start(options);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = StatusHttpServer::Start(options);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ((*first)->port(), port);
+  EXPECT_EQ((*second)->port(), port + 1);
+}
+
+TEST(StatusHttpServerTest, ExhaustedRetriesAreUnavailableNamingThePorts) {
+  std::optional<HeldPorts> held = HeldPorts::Take(3);
+  ASSERT_TRUE(held.has_value());
+  StatusHttpServerOptions options = Options();
+  options.port = held->first();
+  options.port_max_retries = 2;
+  auto server = StatusHttpServer::Start(options);
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kUnavailable);
+  const std::string ports =
+      "ports " + std::to_string(held->first()) + "-" + std::to_string(held->first() + 2);
+  EXPECT_NE(server.status().message().find(ports), std::string::npos) << server.status();
+  EXPECT_NE(server.status().message().find("status UI on 127.0.0.1"), std::string::npos)
+      << server.status();
 }
 
 TEST(HtmlPageTest, EscapesEverything) {

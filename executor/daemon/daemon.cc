@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/logging/logger.h"
+#include "common/rpc/address_file.h"
 #include "common/status/status_macros.h"
 #include "executor/daemon/grpc_manager_client.h"
 
@@ -51,6 +52,9 @@ Daemon::Daemon(WorkDirLayout layout, SharedSecret secret, std::unique_ptr<Manage
 
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonOptions& options, Clock& clock,
                                                       std::unique_ptr<ManagerClient> manager) {
+  // A previous run's file would tell readers this daemon is up before it is, or after
+  // it failed to start.
+  if (!options.address_file.empty()) RETURN_IF_ERROR(RemoveStaleAddressFile(options.address_file));
   if (options.cluster_manager.empty() && manager == nullptr) {
     return absl::InvalidArgumentError("--cluster-manager host:port is required");
   }
@@ -83,8 +87,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonOptions& optio
   RpcServerOptions server_options;
   server_options.bind_host = options.bind;
   server_options.port = options.port;
+  server_options.port_max_retries = options.port_max_retries;
   server_options.advertise_host = options.host;
-  server_options.address_file = options.address_file;
   server_options.component = "executor-daemon";
   ASSIGN_OR_RETURN(daemon->server_,
                    RpcServer::Start(server_options, {daemon->daemon_service_.get(),
@@ -123,14 +127,21 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonOptions& optio
       std::make_unique<ManagerSession>(std::move(session_options), daemon->manager_.get(),
                                        daemon->executors_.get(), daemon->drivers_.get(), clock);
   if (options.ui_port >= 0) {
+    StatusHttpServerOptions ui;
+    ui.bind_host = options.ui_bind.empty() ? options.bind : options.ui_bind;
+    ui.port = options.ui_port;
+    ui.port_max_retries = options.port_max_retries;
     ASSIGN_OR_RETURN(daemon->ui_server_,
-                     StartDaemonStatusUi(*daemon->executors_, identity.daemon_id, options.bind,
-                                         options.ui_port, options.ui_address_file));
+                     StartDaemonStatusUi(*daemon->executors_, identity.daemon_id, std::move(ui)));
   }
   daemon->daemon_service_->Attach(daemon->session_.get(), daemon->executors_.get(),
                                   daemon->drivers_.get());
   GetLogger("executor-daemon")
       ->info("{} serving at {}, work dir {}", identity.daemon_id, address, root_string);
+  // Once every server listens: whoever reads the file may use them all at once.
+  if (!options.address_file.empty()) {
+    RETURN_IF_ERROR(WriteAddressFile(options.address_file, {address, daemon->ui_address()}));
+  }
   daemon->session_->Start();
   return daemon;
 }

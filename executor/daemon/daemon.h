@@ -11,8 +11,10 @@
 //   ASSIGN_OR_RETURN(std::unique_ptr<Daemon> daemon, Daemon::Start(options));
 //   daemon->address();                        // "127.0.0.1:<port>"
 //
-// Start returns once the server listens; registration with the manager proceeds in the
-// background (and is retried while the manager is unreachable).
+// Start returns once the gRPC server and the status UI listen (each on its port or, when
+// that is taken, one of the next options.port_max_retries), and after writing
+// options.address_file if set (common/rpc/address_file.h); registration with the manager
+// proceeds in the background (and is retried while the manager is unreachable).
 //
 // Ownership: destroying the Daemon stops heartbeats and the server, then SIGKILLs every
 // executor and driver it started.
@@ -46,7 +48,9 @@ class Daemon {
   // Loads the secret, prepares the work directory, starts the server and begins
   // registering. `manager` replaces the gRPC client to options.cluster_manager (tests);
   // `clock` must outlive the daemon. Errors: the secret's (FailedPrecondition, NotFound),
-  // InvalidArgument for bad options, Unavailable when the port cannot be bound.
+  // InvalidArgument for bad options, Unavailable when no port could be bound (naming the
+  // ports tried), PermissionDenied when the address file cannot be written. On error no
+  // address file is left at options.address_file.
   static absl::StatusOr<std::unique_ptr<Daemon>> Start(
       const DaemonOptions& options, Clock& clock = RealClock(),
       std::unique_ptr<ManagerClient> manager = nullptr);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "common/rpc/bind_with_retries.h"
 
 namespace centella {
 
@@ -24,16 +25,20 @@ struct DaemonOptions {
   std::string bind = "0.0.0.0";
   // gRPC port; 0 = ephemeral.
   int port = 7078;
+  // A taken port (gRPC or UI) makes the server try the next ones, up to this many
+  // (docs/cluster.md, "Ports"); the daemon id carries the port finally bound.
+  int port_max_retries = kDefaultPortMaxRetries;
   // Root of binaries/, apps/ and drivers/ (made absolute at start).
   std::string work_dir = "./work";
   // How often to heartbeat until the manager sets another interval.
   absl::Duration heartbeat_interval = absl::Seconds(1);
-  // If set, "host:port\n" of the gRPC server is written here once it listens.
+  // If set, written once both servers listen: line 1 the gRPC host:port, line 2 the
+  // status UI's (absent without a UI); see common/rpc/address_file.h.
   std::string address_file;
-  // Read-only HTTP status UI on `bind`: port 0 = ephemeral, -1 = none (main.cc's flag
-  // defaults to 8081). Its bound "host:port" is written to ui_address_file if set.
+  // Read-only HTTP status UI: port 0 = ephemeral, -1 = none (main.cc's flag defaults to
+  // 8081). It binds `ui_bind`, or `bind` when that is empty.
   int ui_port = -1;
-  std::string ui_address_file;
+  std::string ui_bind;
   // The shared secret file (or $CENTELLA_SECRET_FILE); passed on to executors.
   std::string secret_file;
   // No authentication (logs a warning). Executors get CENTELLA_INSECURE=1.

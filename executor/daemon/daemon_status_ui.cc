@@ -22,12 +22,8 @@ nlohmann::json ExecutorsJson(const std::vector<v1::DaemonExecutor>& executors) {
 }
 
 absl::StatusOr<std::unique_ptr<StatusHttpServer>> StartDaemonStatusUi(
-    ExecutorSupervisor& executors, const std::string& daemon_id, const std::string& bind_host,
-    int port, const std::string& address_file) {
-  StatusHttpServerOptions options;
-  options.bind_host = bind_host;
-  options.port = port;
-  options.address_file = address_file;
+    ExecutorSupervisor& executors, const std::string& daemon_id, StatusHttpServerOptions listen) {
+  StatusHttpServerOptions options = std::move(listen);
   options.component = "executor-daemon-ui";
   ExecutorSupervisor* supervisor = &executors;
   options.routes["/api/v1/executors"] = [supervisor]() -> absl::StatusOr<HttpBody> {

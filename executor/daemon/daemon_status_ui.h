@@ -23,11 +23,11 @@ namespace centella {
 
 nlohmann::json ExecutorsJson(const std::vector<v1::DaemonExecutor>& executors);
 
-// Serves the UI for `executors` (which must outlive the returned server) on
-// bind_host:port (0 = ephemeral); writes the bound address to `address_file` if set.
+// Serves the UI for `executors` (which must outlive the returned server) where `listen`
+// says (bind_host, port, port_max_retries; its routes and component are set here).
+// Errors: StatusHttpServer::Start's.
 absl::StatusOr<std::unique_ptr<StatusHttpServer>> StartDaemonStatusUi(
-    ExecutorSupervisor& executors, const std::string& daemon_id, const std::string& bind_host,
-    int port, const std::string& address_file);
+    ExecutorSupervisor& executors, const std::string& daemon_id, StatusHttpServerOptions listen);
 
 }  // namespace centella
 

@@ -22,17 +22,24 @@ int main(int argc, char** argv) {
   app.add_option("--memory", memory, "memory offered, e.g. 8g (default: RAM minus 1 GiB)");
   app.add_option("--host", options.host, "advertised host name or address");
   app.add_option("--bind", options.bind, "interface to bind")->capture_default_str();
-  app.add_option("--port", options.port, "gRPC port, 0 = ephemeral")->capture_default_str();
+  app.add_option("--port", options.port, "gRPC port, 0 = ephemeral; a taken one tries the next")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--port-max-retries", options.port_max_retries,
+                 "further ports tried after a taken --port or --ui-port (port+1, port+2, ...)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--work-dir", options.work_dir, "binaries, apps and drivers")
       ->capture_default_str();
   app.add_option("--heartbeat-interval", heartbeat, "e.g. 1s, 500ms")->capture_default_str();
-  app.add_option("--address-file", options.address_file, "write the bound host:port here");
+  app.add_option("--address-file", options.address_file,
+                 "once all servers listen, write the gRPC host:port here (line 1) and the "
+                 "status UI host:port (line 2, absent with --ui-port -1)");
   options.ui_port = 8081;
   app.add_option("--ui-port", options.ui_port, "status UI port, 0 = ephemeral, -1 = none")
       ->capture_default_str()
       ->check(CLI::Range(-1, 65535));
-  app.add_option("--ui-address-file", options.ui_address_file,
-                 "write the bound status UI host:port here");
+  app.add_option("--ui-bind", options.ui_bind, "interface the status UI binds (default: --bind)");
   app.add_option("--secret-file", options.secret_file,
                  "shared secret (default: $CENTELLA_SECRET_FILE)");
   app.add_flag("--insecure", options.insecure, "run without authentication");

@@ -70,11 +70,6 @@ std::string ReadFile(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(f), {});
 }
 
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 // Executor processes a daemon started: executor id -> pid (from its "started executor"
 // log lines).
 std::map<std::string, pid_t> ExecutorsOf(LocalCluster& cluster, int daemon) {
@@ -238,7 +233,7 @@ class ScenarioRun {
         return absl::OkStatus();
       }
       // The whole host: its daemon and every executor process on it, at once.
-      lost_address_ = Trim(ReadFile(dir_ / absl::StrCat("daemon", d, ".address")));
+      lost_address_ = cluster_->daemon_address(d);
       cluster_->daemon(d).Signal(SIGKILL);
       for (const auto& [id, pid] : executors) ::kill(pid, SIGKILL);
       cluster_->daemon(d).Wait(absl::Seconds(5));

@@ -102,12 +102,13 @@ bool ProcessIsAlive(pid_t pid) {
          stat[paren + 2] != 'X';
 }
 
-absl::StatusOr<std::string> WaitForAddressFile(const std::string& path, absl::Duration timeout) {
+absl::StatusOr<ProcessAddresses> WaitForAddressFile(const std::string& path,
+                                                    absl::Duration timeout) {
   absl::Time deadline = absl::Now() + timeout;
   while (absl::Now() < deadline) {
-    std::ifstream in(path);
-    std::string line;
-    if (in && std::getline(in, line) && !line.empty()) return line;
+    // Written atomically once complete: any file seen is the whole file.
+    absl::StatusOr<ProcessAddresses> addresses = ReadAddressFile(path);
+    if (addresses.ok()) return addresses;
     absl::SleepFor(absl::Milliseconds(20));
   }
   return absl::DeadlineExceededError(absl::StrCat("no address in ", path));

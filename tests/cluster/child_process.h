@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/rpc/address_file.h"
 
 namespace centella {
 
@@ -45,8 +46,10 @@ class ChildProcess {
 // not the caller's children (which it cannot wait for), e.g. executors started by a daemon.
 bool ProcessIsAlive(pid_t pid);
 
-// Waits until `path` holds a first line and returns it (an address file).
-absl::StatusOr<std::string> WaitForAddressFile(const std::string& path, absl::Duration timeout);
+// Waits until the address file `path` (common/rpc/address_file.h) exists and returns
+// its addresses: the gRPC one (line 1) and the status UI's (line 2, empty without a UI).
+absl::StatusOr<ProcessAddresses> WaitForAddressFile(const std::string& path,
+                                                    absl::Duration timeout);
 
 }  // namespace centella
 

@@ -85,21 +85,24 @@ absl::Status LocalCluster::StartManager(int port, absl::Duration retry_for) {
         {build_dir_ + "/bin/centella-cluster-manager", "--host", "127.0.0.1", "--bind",
          "127.0.0.1", "--port", std::to_string(port), "--address-file", address_file,
          "--recovery-dir", dir_ + "/recovery", "--worker-timeout", worker_timeout_,
-         "--secret-file", secret_file_, "--ui-port", "0"},
+         "--secret-file", secret_file_, "--ui-port", "0",
+         // A restart must come back on its old port, where the daemons look for it, or
+         // fail and be retried here; never move on to the next port.
+         "--port-max-retries", "0"},
         {},
         manager_incarnations_ == 0 ? dir_ + "/manager.log"
                                    : absl::StrCat(dir_, "/manager-", manager_incarnations_, ".log"));
     ++manager_incarnations_;
     if (!child.ok()) return child.status();
     manager_ = *std::move(child);
-    // Up (address file written) or dead (e.g. its port is still taken).
+    // Up (address file written, its line 1 the gRPC address) or dead (e.g. its port is
+    // still taken).
     std::string address;
     WaitUntil(
         [&] {
-          std::ifstream in(address_file);
-          if (in && std::getline(in, address) && !address.empty()) return true;
-          address.clear();
-          return !manager_->running();
+          absl::StatusOr<ProcessAddresses> written = ReadAddressFile(address_file);
+          if (written.ok()) address = written->rpc;
+          return written.ok() || !manager_->running();
         },
         absl::Seconds(20), absl::Milliseconds(20));
     if (!address.empty()) {
@@ -227,9 +230,11 @@ absl::StatusOr<int> LocalCluster::AddDaemon(int cores, const std::string& memory
       {}, absl::StrCat(dir_, "/", name, ".log"));
   if (!child.ok()) return child.status();
   daemons_.push_back(*std::move(child));
-  if (!WaitForAddressFile(address_file, absl::Seconds(20)).ok()) {
+  absl::StatusOr<ProcessAddresses> addresses = WaitForAddressFile(address_file, absl::Seconds(20));
+  if (!addresses.ok()) {
     return absl::UnavailableError(absl::StrCat(name, " did not start:\n", daemons_.back()->Log()));
   }
+  daemon_addresses_.push_back(addresses->rpc);
   return index;
 }
 

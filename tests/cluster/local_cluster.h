@@ -49,6 +49,9 @@ class LocalCluster {
   const std::string& secret_file() const { return secret_file_; }
   ChildProcess& manager() { return *manager_; }
   ChildProcess& daemon(int i) { return *daemons_[i]; }
+  // Daemon `i`'s gRPC "host:port" (line 1 of its address file), which is also where its
+  // shuffle output is served.
+  const std::string& daemon_address(int i) const { return daemon_addresses_[i]; }
   // Kills the manager with `signal` (SIGKILL: no chance to clean up) and reaps it.
   void StopManager(int signal = SIGKILL);
   // Restarts the manager on the same port with the same recovery directory, killing it
@@ -97,6 +100,7 @@ class LocalCluster {
   int manager_port_ = 0;
   std::unique_ptr<ChildProcess> manager_;
   std::vector<std::unique_ptr<ChildProcess>> daemons_;
+  std::vector<std::string> daemon_addresses_;  // by index, as daemons_
 };
 
 }  // namespace centella

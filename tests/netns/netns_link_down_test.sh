@@ -69,9 +69,10 @@ head -c 1000000 "$TMP/after.txt" > "$TMP/warmup.txt"
 log "local mode: $(cat "$TMP"/local-after/part-* | wc -l) distinct words"
 
 # --- cluster ---------------------------------------------------------------------------
-netns_start_manager --ui-port 0 --ui-address-file "$TMP/manager-ui.address"
-wait_for_file "$TMP/manager-ui.address" "$MANAGER_PID" "the cluster manager's status UI"
-MANAGER_UI=$(head -n1 "$TMP/manager-ui.address")
+netns_start_manager --ui-port 0
+# Line 2 of the address file: the status UI (the file appears once both servers listen).
+MANAGER_UI=$(sed -n 2p "$TMP/manager.address")
+[[ -n "$MANAGER_UI" ]] || fail "no status UI address on line 2 of $TMP/manager.address"
 netns_start_daemons
 CUT_NS=$(ns_daemon "$CUT")
 CUT_IP=$(daemon_ip "$CUT")
