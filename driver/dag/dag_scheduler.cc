@@ -73,7 +73,12 @@ DagScheduler::DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options
   });
 }
 
-DagScheduler::~DagScheduler() { loop_.reset(); }
+DagScheduler::~DagScheduler() {
+  // Drains what is still posted while loop_ is set: reset() would null it first, and the
+  // closures it runs use the loop (AssertInLoop, timers).
+  loop_->Stop();
+  loop_.reset();
+}
 
 absl::StatusOr<std::vector<std::string>> DagScheduler::RunJob(std::shared_ptr<NodeBase> root,
                                                               std::shared_ptr<StageRunner> runner,
