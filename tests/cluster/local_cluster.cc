@@ -1,10 +1,6 @@
 #include "tests/cluster/local_cluster.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "cluster_manager.grpc.pb.h"
 #include "common/auth/shared_secret.h"
+#include "common/rpc/held_ports.h"
 #include "grpcpp/client_context.h"
 
 namespace centella {
@@ -150,17 +147,7 @@ int UnusedPortOutsideEphemeralRange() {
   std::uniform_int_distribution<int> pick(from, to - 1);
   for (int attempt = 0; attempt < 100; ++attempt) {
     const int port = pick(rng);
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return 0;
-    int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    ::close(fd);
-    if (free) return port;
+    if (HeldPorts::IsFree(port)) return port;
   }
   return 0;
 }
