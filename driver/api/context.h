@@ -93,6 +93,19 @@ class Context {
   // before its executors are up (a measurement, a test) can poll it.
   int num_executors() const;
 
+  // ---- jobs ----
+
+  // Cancels a running job by id (JobFuture::job_id, the logs, the UI): it fails with
+  // Cancelled and its running tasks are killed on the executors — they stop at their
+  // next batch of records. A job that has ended is left alone. Thread-safe.
+  void CancelJob(int job_id) { runtime_->CancelJob(job_id, "cancelled by Context::CancelJob"); }
+  // Cancels every job running now (from any thread).
+  void CancelAllJobs() { runtime_->CancelAllJobs("cancelled by Context::CancelAllJobs"); }
+  // The scheduling pool of jobs this thread starts from now on (Spark's
+  // setLocalProperty("spark.scheduler.pool", ...)); pools share the executors when
+  // centella.scheduler.mode=FAIR (see driver/scheduler/scheduling_policy.h).
+  void SetSchedulerPool(std::string pool) { runtime_->SetSchedulerPool(std::move(pool)); }
+
   int default_parallelism() const { return runtime_->default_parallelism(); }
   const std::string& app_id() const { return runtime_->app_id(); }
   const std::string& app_name() const { return runtime_->app_name(); }

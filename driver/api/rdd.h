@@ -31,6 +31,7 @@
 #include "common/serde/serde.h"
 #include "common/status/status_macros.h"
 #include "driver/api/context.h"
+#include "driver/api/job_future.h"
 #include "driver/dag/lineage_status.h"
 #include "driver/runtime/output_committer.h"
 #include "engine/plan/pipeline.h"
@@ -424,6 +425,19 @@ class Rdd {
   // text_format.h), then an empty dir/_SUCCESS. AlreadyExists if `dir` exists.
   absl::Status save_as_text_file(const std::string& dir) const;
 
+  // ---- asynchronous actions: start the job and return at once (driver/api/job_future.h)
+
+  // collect() without waiting.
+  JobFuture<std::vector<T>> collect_async() const;
+  // count() without waiting.
+  JobFuture<int64_t> count_async() const;
+  // foreach(f) without waiting.
+  template <class F>
+  JobFuture<void> foreach_async(F f) const;
+  // foreach_partition(f) without waiting.
+  template <class F>
+  JobFuture<void> foreach_partition_async(F f) const;
+
   // ---- introspection ----
   int num_partitions() const { return node_->num_partitions(); }
   Context* context() const { return ctx_; }
@@ -454,6 +468,15 @@ class Rdd {
     auto runner = std::make_shared<ResultRunner<Pipe, Action>>(pipe_, std::move(action));
     return ctx_->runtime().RunJob(node_, std::move(runner), std::move(parts), std::string(name));
   }
+  // RunAction without waiting.
+  template <class Action>
+  std::shared_ptr<JobCompletion> SubmitAction(Action action, std::string_view name) const {
+    auto runner = std::make_shared<ResultRunner<Pipe, Action>>(pipe_, std::move(action));
+    return ctx_->runtime().SubmitJob(node_, std::move(runner), AllPartitions(), std::string(name));
+  }
+  // The values of collect() and count() from their partitions' results.
+  static absl::StatusOr<std::vector<T>> DecodeCollect(const std::vector<std::string>& parts);
+  static absl::StatusOr<int64_t> DecodeCount(const std::vector<std::string>& parts);
 
   // Partitions of a shuffle's output: the caller's choice, else as many as the input.
   int DefaultPartitions(int requested) const {

@@ -20,10 +20,7 @@
 namespace centella {
 
 template <class T, class Pipe>
-absl::StatusOr<std::vector<T>> Rdd<T, Pipe>::collect() const {
-  static_assert(kIsSerializable<T>, CENTELLA_RECORD_MESSAGE);
-  ASSIGN_OR_RETURN(std::vector<std::string> parts,
-                   RunAction(CollectAction<T>{}, AllPartitions(), "collect"));
+absl::StatusOr<std::vector<T>> Rdd<T, Pipe>::DecodeCollect(const std::vector<std::string>& parts) {
   std::vector<T> out;
   for (const std::string& bytes : parts) {
     std::vector<T> items;
@@ -34,9 +31,7 @@ absl::StatusOr<std::vector<T>> Rdd<T, Pipe>::collect() const {
 }
 
 template <class T, class Pipe>
-absl::StatusOr<int64_t> Rdd<T, Pipe>::count() const {
-  ASSIGN_OR_RETURN(std::vector<std::string> parts,
-                   RunAction(CountAction{}, AllPartitions(), "count"));
+absl::StatusOr<int64_t> Rdd<T, Pipe>::DecodeCount(const std::vector<std::string>& parts) {
   int64_t total = 0;
   for (const std::string& bytes : parts) {
     int64_t n;
@@ -44,6 +39,33 @@ absl::StatusOr<int64_t> Rdd<T, Pipe>::count() const {
     total += n;
   }
   return total;
+}
+
+template <class T, class Pipe>
+absl::StatusOr<std::vector<T>> Rdd<T, Pipe>::collect() const {
+  static_assert(kIsSerializable<T>, CENTELLA_RECORD_MESSAGE);
+  ASSIGN_OR_RETURN(std::vector<std::string> parts,
+                   RunAction(CollectAction<T>{}, AllPartitions(), "collect"));
+  return DecodeCollect(parts);
+}
+
+template <class T, class Pipe>
+absl::StatusOr<int64_t> Rdd<T, Pipe>::count() const {
+  ASSIGN_OR_RETURN(std::vector<std::string> parts,
+                   RunAction(CountAction{}, AllPartitions(), "count"));
+  return DecodeCount(parts);
+}
+
+template <class T, class Pipe>
+JobFuture<std::vector<T>> Rdd<T, Pipe>::collect_async() const {
+  static_assert(kIsSerializable<T>, CENTELLA_RECORD_MESSAGE);
+  return JobFuture<std::vector<T>>(SubmitAction(CollectAction<T>{}, "collect_async"),
+                                   &DecodeCollect);
+}
+
+template <class T, class Pipe>
+JobFuture<int64_t> Rdd<T, Pipe>::count_async() const {
+  return JobFuture<int64_t>(SubmitAction(CountAction{}, "count_async"), &DecodeCount);
 }
 
 template <class T, class Pipe>
@@ -118,6 +140,23 @@ absl::Status Rdd<T, Pipe>::foreach_partition(F f) const {
   return RunAction(ForeachPartitionAction<T, F>{std::move(f), {}}, AllPartitions(),
                    "foreach_partition")
       .status();
+}
+
+template <class T, class Pipe>
+template <class F>
+JobFuture<void> Rdd<T, Pipe>::foreach_async(F f) const {
+  static_assert(kIsShippable<F>, CENTELLA_SHIPPABLE_MESSAGE);
+  return JobFuture<void>(SubmitAction(ForeachAction<F>{std::move(f)}, "foreach_async"),
+                         [](const std::vector<std::string>&) { return absl::OkStatus(); });
+}
+
+template <class T, class Pipe>
+template <class F>
+JobFuture<void> Rdd<T, Pipe>::foreach_partition_async(F f) const {
+  static_assert(kIsShippable<F>, CENTELLA_SHIPPABLE_MESSAGE);
+  return JobFuture<void>(
+      SubmitAction(ForeachPartitionAction<T, F>{std::move(f), {}}, "foreach_partition_async"),
+      [](const std::vector<std::string>&) { return absl::OkStatus(); });
 }
 
 template <class T, class Pipe>

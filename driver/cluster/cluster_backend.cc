@@ -3,6 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/logging/logger.h"
 #include "common/status/grpc_status.h"
+#include "driver/cluster/grpc_application_client.h"
+#include "driver/cluster/grpc_executor_client.h"
 #include "engine/task/task_runner.h"
 
 namespace centella {
@@ -89,7 +91,9 @@ absl::StatusOr<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(
   if (!server.ok()) return server.status();
   backend->server_ = *std::move(server);
 
-  backend->manager_ = std::make_unique<ManagerSession>(o.manager_address, secret);
+  backend->manager_ = o.application_client
+                          ? o.application_client()
+                          : std::make_unique<GrpcApplicationClient>(o.manager_address, secret);
   absl::StatusOr<std::string> hash = backend->manager_->UploadBinary(o.binary_path);
   if (!hash.ok()) return hash.status();
 
@@ -236,8 +240,11 @@ grpc::Status ClusterBackend::OnRegisterExecutor(const v1::RegisterExecutorReques
                         absl::StrCat("this driver runs ", app_id_, ", not ", req.app_id()));
   }
   const std::string id = req.address().executor_id();
-  auto connection = std::make_shared<ExecutorConnection>(
-      app_id_, id, secret_->Connect(req.address().executor_address()));
+  std::shared_ptr<ExecutorClient> connection =
+      options_.executor_client
+          ? options_.executor_client(app_id_, id, req.address().executor_address())
+          : std::make_shared<GrpcExecutorClient>(
+                app_id_, id, secret_->Connect(req.address().executor_address()));
   absl::MutexLock lock(&mu_);
   if (shut_down_) {
     return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the application is finishing");
@@ -281,7 +288,7 @@ grpc::Status ClusterBackend::OnRegisterExecutor(const v1::RegisterExecutorReques
 void ClusterBackend::LaunchTasks(const std::string& executor_id,
                                  std::shared_ptr<const v1::StagePlan> plan,
                                  std::vector<v1::TaskDescriptor> tasks) {
-  std::shared_ptr<ExecutorConnection> connection;
+  std::shared_ptr<ExecutorClient> connection;
   {
     absl::MutexLock lock(&mu_);
     auto it = executors_.find(executor_id);
@@ -309,8 +316,20 @@ void ClusterBackend::LaunchTasks(const std::string& executor_id,
   OnExecutorLost(executor_id, "its task stream is closed");
 }
 
+void ClusterBackend::KillTask(const std::string& executor_id, const std::string& task_id,
+                              const std::string& reason) {
+  std::shared_ptr<ExecutorClient> connection;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = executors_.find(executor_id);
+    if (it == executors_.end() || !it->second.running.contains(task_id)) return;
+    connection = it->second.connection;
+  }
+  connection->KillTask(task_id, reason);
+}
+
 void ClusterBackend::RemoveStage(int stage_id) {
-  std::vector<std::shared_ptr<ExecutorConnection>> connections;
+  std::vector<std::shared_ptr<ExecutorClient>> connections;
   {
     absl::MutexLock lock(&mu_);
     for (auto& [id, ex] : executors_) connections.push_back(ex.connection);
@@ -319,7 +338,7 @@ void ClusterBackend::RemoveStage(int stage_id) {
 }
 
 void ClusterBackend::RemoveBroadcast(int64_t broadcast_id) {
-  std::vector<std::shared_ptr<ExecutorConnection>> connections;
+  std::vector<std::shared_ptr<ExecutorClient>> connections;
   {
     absl::MutexLock lock(&mu_);
     for (auto& [id, ex] : executors_) connections.push_back(ex.connection);
@@ -329,7 +348,7 @@ void ClusterBackend::RemoveBroadcast(int64_t broadcast_id) {
 }
 
 void ClusterBackend::RemoveCachedRdd(int rdd_id) {
-  std::vector<std::shared_ptr<ExecutorConnection>> connections;
+  std::vector<std::shared_ptr<ExecutorClient>> connections;
   {
     absl::MutexLock lock(&mu_);
     for (auto& [id, ex] : executors_) connections.push_back(ex.connection);
@@ -340,7 +359,7 @@ void ClusterBackend::RemoveCachedRdd(int rdd_id) {
 void ClusterBackend::OnTaskUpdate(const std::string& executor_id, v1::TaskResult result) {
   if (result.state() == v1::TASK_STATE_RUNNING) return;
   ResultCallback cb;
-  std::shared_ptr<ExecutorConnection> connection;
+  std::shared_ptr<ExecutorClient> connection;
   {
     absl::MutexLock lock(&mu_);
     auto it = executors_.find(executor_id);
@@ -369,7 +388,7 @@ void ClusterBackend::OnExecutorLost(const std::string& executor_id, const std::s
   std::vector<v1::TaskDescriptor> lost;
   ResultCallback cb;
   std::function<void()> changed;
-  std::shared_ptr<ExecutorConnection> connection;
+  std::shared_ptr<ExecutorClient> connection;
   {
     absl::MutexLock lock(&mu_);
     auto it = executors_.find(executor_id);

@@ -1,10 +1,10 @@
 // ClusterBackend: the ExecutorBackend of an application on a standalone cluster.
 //
-// It serves the Driver service (executors register there), keeps one ExecutorConnection
+// It serves the Driver service (executors register there), keeps one ExecutorClient
 // per registered executor, routes launched tasks to them and their results back to the
 // scheduler, and reports an executor's tasks as lost when its stream breaks (its process
 // died or its machine is gone). The application itself is registered with the cluster
-// manager through a ManagerSession, which also delivers executor and daemon removals.
+// manager through an ApplicationClient, which also delivers executor and daemon removals.
 // A shuffle server is reported lost when the manager removes its daemon (a reducer that
 // cannot reach it at all says so in its fetch failure, handled by the DAG scheduler).
 //
@@ -14,6 +14,7 @@
 #define CENTELLA_DRIVER_CLUSTER_CLUSTER_BACKEND_H_
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,8 +33,8 @@
 #include "driver.grpc.pb.h"
 #include "driver/broadcast/broadcast_manager.h"
 #include "driver/cluster/allocation_policy.h"
-#include "driver/cluster/executor_connection.h"
-#include "driver/cluster/manager_session.h"
+#include "driver/cluster/application_client.h"
+#include "driver/cluster/executor_client.h"
 #include "driver/scheduler/executor_backend.h"
 
 namespace centella {
@@ -48,6 +49,10 @@ struct ClusterBackendOptions {
   std::string advertise_host;
   // The job binary to upload (default: this process's own executable).
   std::string binary_path = "/proc/self/exe";
+  // The clients of the manager and of each executor; null: the gRPC ones (tests give
+  // fakes, driver/cluster/fake_*_client.h).
+  std::function<std::unique_ptr<ApplicationClient>()> application_client;
+  ExecutorClientFactory executor_client;
 };
 
 class ClusterBackend : public ExecutorBackend {
@@ -67,6 +72,8 @@ class ClusterBackend : public ExecutorBackend {
   std::vector<ExecutorSlots> Executors() const override;
   void LaunchTasks(const std::string& executor_id, std::shared_ptr<const v1::StagePlan> plan,
                    std::vector<v1::TaskDescriptor> tasks) override;
+  void KillTask(const std::string& executor_id, const std::string& task_id,
+                const std::string& reason) override;
   void RemoveStage(int stage_id) override;
   void RemoveBroadcast(int64_t broadcast_id) override;
   void RemoveCachedRdd(int rdd_id) override;
@@ -85,7 +92,7 @@ class ClusterBackend : public ExecutorBackend {
     absl::Time last_heartbeat = absl::Now();
     std::string host;
     std::string daemon_address;
-    std::shared_ptr<ExecutorConnection> connection;
+    std::shared_ptr<ExecutorClient> connection;
     absl::flat_hash_map<std::string, v1::TaskDescriptor> running;  // task id -> task
   };
 
@@ -108,7 +115,7 @@ class ClusterBackend : public ExecutorBackend {
   std::string app_id_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<RpcServer> server_;
-  std::unique_ptr<ManagerSession> manager_;
+  std::unique_ptr<ApplicationClient> manager_;
   std::atomic<int> waiting_tasks_{0};
   absl::Notification stop_allocation_;
   std::thread allocation_thread_;

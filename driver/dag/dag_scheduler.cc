@@ -32,6 +32,7 @@ DagScheduler::DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options
           listener->OnTaskStart(task, executor_id);
         });
   }
+  task_scheduler_.SetPolicy(options_.scheduling);
   task_scheduler_.SetSpeculation(options_.speculation, [this](absl::Duration delay) {
     loop_->PostAfter(delay, [this] { task_scheduler_.CheckSpeculation(); });
   });
@@ -80,46 +81,84 @@ DagScheduler::~DagScheduler() {
   loop_.reset();
 }
 
+int DagScheduler::SubmitJob(std::shared_ptr<NodeBase> root, std::shared_ptr<StageRunner> runner,
+                            std::vector<int> partitions, std::string description, std::string pool,
+                            JobCallback done) {
+  const int id = next_job_id_++;
+  absl::Status lineage = LineageStatus(*root);
+  if (!lineage.ok()) {
+    done(lineage);
+    return id;
+  }
+  for (int p : partitions) {
+    if (p < 0 || p >= root->num_partitions()) {
+      done(absl::InvalidArgumentError(
+          absl::StrCat("partition ", p, " does not exist; the RDD has ", root->num_partitions())));
+      return id;
+    }
+  }
+  if (partitions.empty()) {
+    done(std::vector<std::string>());
+    return id;
+  }
+  auto job = std::make_unique<Job>();
+  job->id = id;
+  job->partitions = std::move(partitions);
+  job->description = std::move(description);
+  job->done = std::move(done);
+  loop_->Post([this, job = std::move(job), root = std::move(root), runner = std::move(runner),
+               pool = std::move(pool)]() mutable {
+    HandleJobSubmitted(std::move(job), std::move(root), std::move(runner), std::move(pool));
+  });
+  return id;
+}
+
 absl::StatusOr<std::vector<std::string>> DagScheduler::RunJob(std::shared_ptr<NodeBase> root,
                                                               std::shared_ptr<StageRunner> runner,
                                                               std::vector<int> partitions,
-                                                              std::string description) {
-  absl::Status lineage = LineageStatus(*root);
-  if (!lineage.ok()) return lineage;
-  for (int p : partitions) {
-    if (p < 0 || p >= root->num_partitions()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("partition ", p, " does not exist; the RDD has ", root->num_partitions()));
-    }
-  }
-  if (partitions.empty()) return std::vector<std::string>();
-
+                                                              std::string description,
+                                                              std::string pool) {
   absl::Notification finished;
   absl::StatusOr<std::vector<std::string>> outcome;
-  auto job = std::make_unique<Job>();
-  job->partitions = std::move(partitions);
-  job->description = std::move(description);
-  job->done = [&](absl::StatusOr<std::vector<std::string>> r) {
-    outcome = std::move(r);
-    finished.Notify();
-  };
-  loop_->Post(
-      [this, job = std::move(job), root = std::move(root), runner = std::move(runner)]() mutable {
-        HandleJobSubmitted(std::move(job), std::move(root), std::move(runner));
-      });
+  SubmitJob(std::move(root), std::move(runner), std::move(partitions), std::move(description),
+            std::move(pool), [&](absl::StatusOr<std::vector<std::string>> r) {
+              outcome = std::move(r);
+              finished.Notify();
+            });
   finished.WaitForNotification();
   return outcome;
 }
 
+void DagScheduler::CancelJob(int job_id, std::string reason) {
+  loop_->Post([this, job_id, reason = std::move(reason)] {
+    auto it = jobs_.find(job_id);
+    if (it == jobs_.end() || it->second->failure) return;  // ended, or ending already
+    absl::Status cancelled =
+        absl::CancelledError(absl::StrCat("job ", job_id, " (", it->second->description,
+                                          ") cancelled", reason.empty() ? "" : ": ", reason));
+    Log()->info("{}", std::string(cancelled.message()));
+    FinishJob(it->second.get(), cancelled);
+  });
+}
+
+void DagScheduler::CancelAllJobs(std::string reason) {
+  loop_->Post([this, reason = std::move(reason)] {
+    std::vector<int> ids;
+    for (const auto& [id, job] : jobs_) ids.push_back(id);
+    std::sort(ids.begin(), ids.end());
+    for (int id : ids) CancelJob(id, reason);
+  });
+}
+
 void DagScheduler::HandleJobSubmitted(std::unique_ptr<Job> job, std::shared_ptr<NodeBase> root,
-                                      std::shared_ptr<StageRunner> runner) {
+                                      std::shared_ptr<StageRunner> runner, std::string pool) {
   loop_->AssertInLoop("DagScheduler::HandleJobSubmitted");
   if (!application_ended_.ok()) {
     job->done(application_ended_);
     return;
   }
-  job->id = next_job_id_++;
   job->started = loop_->Now();
+  task_scheduler_.JobStarted(job->id, std::move(pool));
   auto stage = std::make_unique<Stage>();
   stage->id = next_stage_id_++;
   stage->root = std::move(root);
@@ -521,9 +560,38 @@ void DagScheduler::AbortStage(Stage* stage, const absl::Status& reason) {
   for (Job* job : affected) FinishJob(job, reason);
 }
 
+void DagScheduler::StopStagesOnlyFor(const Job& job, const absl::Status& reason) {
+  loop_->AssertInLoop("DagScheduler::StopStagesOnlyFor");
+  std::vector<Stage*> stack{job.stage};
+  absl::flat_hash_set<Stage*> seen;
+  const std::string why = std::string(reason.message());
+  while (!stack.empty()) {
+    Stage* s = stack.back();
+    stack.pop_back();
+    if (!seen.insert(s).second) continue;
+    for (Stage* p : s->parents) stack.push_back(p);
+    const bool needed_elsewhere = std::any_of(jobs_.begin(), jobs_.end(), [&](const auto& kv) {
+      return kv.second.get() != &job && !kv.second->failure && StageUsedByJob(s, *kv.second);
+    });
+    if (needed_elsewhere) continue;
+    const bool active = running_.contains(s) || waiting_.contains(s);
+    // Killed before it is cancelled would not matter: a cancelled stage's results are
+    // ignored either way; the kill only saves the executors the rest of the work.
+    for (const auto& [task_id, executor] : task_scheduler_.RunningAttemptsOfStage(s->id)) {
+      backend_->KillTask(executor, task_id, why);
+    }
+    if (active || s == job.stage) {
+      task_scheduler_.CancelStage(s->id);
+      running_.erase(s);
+      waiting_.erase(s);
+    }
+  }
+}
+
 void DagScheduler::FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> outcome, bool now) {
   loop_->AssertInLoop("DagScheduler::FinishJob");
   Stage* stage = job->stage;
+  if (!outcome.ok() && !job->failure) StopStagesOnlyFor(*job, outcome.status());
   if (!outcome.ok() && !now && task_scheduler_.RunningTasksOfStage(stage->id) > 0) {
     task_scheduler_.CancelStage(stage->id);
     running_.erase(stage);

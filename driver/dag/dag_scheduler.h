@@ -2,11 +2,18 @@
 //
 // Lineage is cut at shuffle dependencies: one map stage per shuffle, one result stage per
 // job. Map stages are shared across jobs and skipped while their outputs exist. All
-// scheduling state is owned by one event-loop thread; RunJob may be called from any
-// thread and blocks its caller until the job ends.
+// scheduling state is owned by one event-loop thread. SubmitJob may be called from any
+// thread and returns at once; RunJob blocks its caller until the job ends. Jobs of many
+// threads run at once, sharing the executors as the SchedulingPolicy says.
+//
+// A job that fails or is cancelled stops what only it needed: its stages are cancelled
+// and their running tasks killed on the executors (stages another running job still
+// needs go on). It ends once those tasks have stopped (they may be writing its output),
+// or after failed_job_task_wait.
 #ifndef CENTELLA_DRIVER_DAG_DAG_SCHEDULER_H_
 #define CENTELLA_DRIVER_DAG_DAG_SCHEDULER_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,6 +30,7 @@
 #include "driver/dag/stage.h"
 #include "driver/scheduler/executor_backend.h"
 #include "driver/scheduler/map_output_registry.h"
+#include "driver/scheduler/scheduling_policy.h"
 #include "driver/scheduler/task_scheduler.h"
 
 namespace centella {
@@ -54,6 +62,8 @@ struct DagSchedulerOptions {
   // Every timeout, delay and timestamp of the scheduler reads this clock (tests give a
   // FakeClock); not owned, must outlive the scheduler.
   Clock* clock = &RealClock();
+  // How concurrent jobs share the executors (centella.scheduler.mode and pools).
+  SchedulingPolicy scheduling;
 };
 
 class DagScheduler {
@@ -63,13 +73,30 @@ class DagScheduler {
   DagScheduler(ExecutorBackend* backend, DagSchedulerOptions options);
   ~DagScheduler();
 
-  // Computes `partitions` of `root` with `runner` and returns each partition's result, in
-  // the order of `partitions`. Errors: the lineage's own build error (e.g. a missing
-  // input), or Aborted-style failure naming the stage, the task and its last error.
+  using JobCallback = std::function<void(absl::StatusOr<std::vector<std::string>>)>;
+
+  // Starts computing `partitions` of `root` with `runner`; returns the job's id at once.
+  // `done` is called exactly once — on the scheduler's loop thread, so it must be quick
+  // and must not wait for another job — with each partition's result in the order of
+  // `partitions`, or the error: the lineage's own build error (e.g. a missing input,
+  // then before SubmitJob returns), a failure naming the stage, the task and its last
+  // error, or Cancelled. `pool` is the job's scheduling pool (FAIR mode).
+  int SubmitJob(std::shared_ptr<NodeBase> root, std::shared_ptr<StageRunner> runner,
+                std::vector<int> partitions, std::string description, std::string pool,
+                JobCallback done);
+
+  // SubmitJob, then waits for the outcome.
   absl::StatusOr<std::vector<std::string>> RunJob(std::shared_ptr<NodeBase> root,
                                                   std::shared_ptr<StageRunner> runner,
                                                   std::vector<int> partitions,
-                                                  std::string description);
+                                                  std::string description,
+                                                  std::string pool = "default");
+
+  // Cancels a running job: it ends with Cancelled("job <id> cancelled: <reason>") and its
+  // running tasks are killed. A job that has ended already is left alone. Thread-safe.
+  void CancelJob(int job_id, std::string reason);
+  // CancelJob for every job running now.
+  void CancelAllJobs(std::string reason);
 
   // unpersist(): forgets where the RDD's partitions were cached. Thread-safe.
   void ForgetCachedRdd(int rdd_id);
@@ -91,7 +118,7 @@ class DagScheduler {
 
   // Loop-thread handlers.
   void HandleJobSubmitted(std::unique_ptr<Job> job, std::shared_ptr<NodeBase> root,
-                          std::shared_ptr<StageRunner> runner);
+                          std::shared_ptr<StageRunner> runner, std::string pool);
   void HandleTaskResult(v1::TaskResult result);
   // Merges the accumulator updates of a task that counts (see DagSchedulerOptions).
   void MergeAccumulators(const Stage& stage, const v1::TaskResult& result);
@@ -111,6 +138,9 @@ class DagScheduler {
   // The job whose exclusions apply to the stage's tasks (-1: none is running).
   int JobOf(Stage* stage) const;
   void AbortStage(Stage* stage, const absl::Status& reason);
+  // Cancels the stages `job` uses that no other running job needs, and kills their
+  // running tasks with `reason`.
+  void StopStagesOnlyFor(const Job& job, const absl::Status& reason);
   // Ends `job`. A failed job whose result stage still has running tasks ends when they
   // have stopped (they may be writing its output) or after failed_job_task_wait, unless
   // `now` is set.
@@ -125,7 +155,7 @@ class DagScheduler {
   TaskScheduler task_scheduler_;
   MapOutputRegistry map_outputs_;
   int next_stage_id_ = 0;
-  int next_job_id_ = 0;
+  std::atomic<int> next_job_id_{0};  // assigned by SubmitJob, on the caller's thread
   absl::flat_hash_map<int, std::unique_ptr<Stage>> stages_;
   absl::flat_hash_map<int, Stage*> shuffle_stages_;  // shuffle id -> its map stage
   absl::flat_hash_map<int, std::unique_ptr<Job>> jobs_;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <tuple>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -192,11 +193,18 @@ absl::StatusOr<std::unique_ptr<DriverRuntime>> DriverRuntime::Create(ContextOpti
   ASSIGN_OR_RETURN(absl::Duration locality_wait, ctx->conf_.Get(kLocalityWait));
   ASSIGN_OR_RETURN(absl::Duration no_executors_timeout, ctx->conf_.Get(kNoExecutorsTimeout));
   ASSIGN_OR_RETURN(TaskScheduler::SpeculationOptions speculation, SpeculationFromConf(ctx->conf_));
-  ctx->scheduler_ = std::make_unique<DagScheduler>(
-      ctx->backend_.get(),
-      DagSchedulerOptions{ctx->app_id_, static_cast<int>(max_failures), /*max_stage_attempts=*/4,
-                          ctx->listeners_.get(), ctx->accumulators_.get(), locality_wait,
-                          no_executors_timeout, speculation});
+  ASSIGN_OR_RETURN(SchedulingPolicy scheduling, SchedulingPolicy::FromConf(ctx->conf_));
+  DagSchedulerOptions dag_options{ctx->app_id_,
+                                  static_cast<int>(max_failures),
+                                  /*max_stage_attempts=*/4,
+                                  ctx->listeners_.get(),
+                                  ctx->accumulators_.get(),
+                                  locality_wait,
+                                  no_executors_timeout,
+                                  speculation};
+  dag_options.scheduling = std::move(scheduling);
+  ctx->scheduler_ = std::make_unique<DagScheduler>(ctx->backend_.get(), std::move(dag_options));
+  ctx->callbacks_ = std::make_unique<ThreadPool>(1, "job-callbacks");
   if (master.kind == MasterUrl::Kind::kLocal) {
     Log()->info("Started {} ({}) on {} with {} task threads", ctx->app_name_, ctx->app_id_,
                 master.text, master.threads);
@@ -207,6 +215,8 @@ absl::StatusOr<std::unique_ptr<DriverRuntime>> DriverRuntime::Create(ContextOpti
 }
 
 DriverRuntime::~DriverRuntime() {
+  // Queued job callbacks run while the scheduler they may call still exists.
+  if (callbacks_) callbacks_->Shutdown();
   // Task threads first, so no result is delivered to a scheduler being destroyed; then the
   // scheduler (its loop may still call into the stopped backend); then the backend.
   if (backend_) backend_->Shutdown();
@@ -252,7 +262,45 @@ absl::StatusOr<std::vector<std::string>> DriverRuntime::RunJob(std::shared_ptr<N
                                                                std::vector<int> partitions,
                                                                std::string description) {
   return scheduler_->RunJob(std::move(root), std::move(runner), std::move(partitions),
-                            std::move(description));
+                            std::move(description), SchedulerPool());
+}
+
+std::shared_ptr<JobCompletion> DriverRuntime::SubmitJob(std::shared_ptr<NodeBase> root,
+                                                        std::shared_ptr<StageRunner> runner,
+                                                        std::vector<int> partitions,
+                                                        std::string description) {
+  auto completion = std::make_shared<JobCompletion>(
+      callbacks_.get(), [scheduler = scheduler_.get()](int id, std::string reason) {
+        scheduler->CancelJob(id, std::move(reason));
+      });
+  std::weak_ptr<JobCompletion> weak = completion;
+  const int id = scheduler_->SubmitJob(std::move(root), std::move(runner), std::move(partitions),
+                                       std::move(description), SchedulerPool(),
+                                       [weak](JobCompletion::Outcome outcome) {
+                                         if (auto c = weak.lock()) c->Complete(std::move(outcome));
+                                       });
+  completion->set_job_id(id);
+  return completion;
+}
+
+void DriverRuntime::CancelJob(int job_id, std::string reason) {
+  scheduler_->CancelJob(job_id, std::move(reason));
+}
+
+void DriverRuntime::CancelAllJobs(std::string reason) {
+  scheduler_->CancelAllJobs(std::move(reason));
+}
+
+namespace {
+// Per thread, per runtime: two contexts in one process keep separate pools.
+thread_local absl::flat_hash_map<const DriverRuntime*, std::string> scheduler_pools;
+}  // namespace
+
+void DriverRuntime::SetSchedulerPool(std::string pool) { scheduler_pools[this] = std::move(pool); }
+
+std::string DriverRuntime::SchedulerPool() const {
+  auto it = scheduler_pools.find(this);
+  return it == scheduler_pools.end() ? std::string(SchedulingPolicy::kDefaultPool) : it->second;
 }
 
 }  // namespace centella

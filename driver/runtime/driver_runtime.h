@@ -11,7 +11,8 @@
 // threads first, then the scheduler, then the backend, and removes the scratch directory.
 //
 // Thread safety: every method may be called from any thread; RunJob blocks the caller
-// until the job ends (several jobs may run at once from different threads).
+// until the job ends, SubmitJob does not (several jobs may run at once from different
+// threads, sharing the executors as centella.scheduler.mode says).
 #ifndef CENTELLA_DRIVER_RUNTIME_DRIVER_RUNTIME_H_
 #define CENTELLA_DRIVER_RUNTIME_DRIVER_RUNTIME_H_
 
@@ -25,6 +26,7 @@
 #include "driver/accumulator/accumulator_registry.h"
 #include "driver/api/context_options.h"
 #include "driver/broadcast/broadcast_manager.h"
+#include "driver/runtime/job_completion.h"
 #include "driver/runtime/master_url.h"
 #include "engine/task/node.h"
 #include "engine/task/stage_runner.h"
@@ -76,6 +78,17 @@ class DriverRuntime {
                                                   std::shared_ptr<StageRunner> runner,
                                                   std::vector<int> partitions,
                                                   std::string description);
+  // The same without waiting: the job's completion (its id, outcome, callbacks, cancel).
+  std::shared_ptr<JobCompletion> SubmitJob(std::shared_ptr<NodeBase> root,
+                                           std::shared_ptr<StageRunner> runner,
+                                           std::vector<int> partitions, std::string description);
+  // Cancels a running job (its running tasks are killed); see DagScheduler::CancelJob.
+  void CancelJob(int job_id, std::string reason);
+  void CancelAllJobs(std::string reason);
+  // The scheduling pool of the jobs this thread submits from now on ("default" until
+  // set); it matters in FAIR mode.
+  void SetSchedulerPool(std::string pool);
+  std::string SchedulerPool() const;
 
  private:
   DriverRuntime() = default;
@@ -101,6 +114,9 @@ class DriverRuntime {
   std::unique_ptr<FanOutListener> listeners_;
   std::unique_ptr<ExecutorBackend> backend_;
   std::unique_ptr<DagScheduler> scheduler_;
+  // Runs JobCompletion callbacks (one thread: a job's callbacks never race each other).
+  // Declared last: destroyed first, running what is queued while the scheduler lives.
+  std::unique_ptr<ThreadPool> callbacks_;
 };
 
 }  // namespace centella

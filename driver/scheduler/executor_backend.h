@@ -42,12 +42,17 @@ class ExecutorBackend {
   // Executors currently available and their task slots.
   virtual std::vector<ExecutorSlots> Executors() const = 0;
   // Starts `tasks` of `plan` on `executor_id` (one message on a cluster). Returns
-  // immediately; each outcome arrives through the result callback, exactly once per task. A task whose executor is lost
-  // before it finishes gets a KILLED result whose message names the executor; it is
-  // retried without counting as a failure of the task.
+  // immediately; each outcome arrives through the result callback, exactly once per task. A task
+  // whose executor is lost before it finishes gets a KILLED result whose message names the
+  // executor; it is retried without counting as a failure of the task.
   virtual void LaunchTasks(const std::string& executor_id,
                            std::shared_ptr<const v1::StagePlan> plan,
                            std::vector<v1::TaskDescriptor> tasks) = 0;
+  // Asks `executor_id` to kill a running attempt (a cancelled job, an aborted stage): it
+  // stops at its next check between batches of records and reports KILLED through the
+  // result callback (or finishes first if it was about to). Returns at once.
+  virtual void KillTask(const std::string& executor_id, const std::string& task_id,
+                        const std::string& reason) = 0;
   // The stage's tasks are all done: executors may drop its rebuilt plan.
   virtual void RemoveStage(int stage_id) = 0;
   // The broadcast was destroyed on the driver: executors drop their copies. Optional: a

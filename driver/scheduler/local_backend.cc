@@ -3,8 +3,8 @@
 namespace centella {
 
 LocalBackend::LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec,
-                           MemoryBudgets budgets, std::string spill_dir,
-                           std::string block_dir, BroadcastSource* broadcasts)
+                           MemoryBudgets budgets, std::string spill_dir, std::string block_dir,
+                           BroadcastSource* broadcasts)
     : num_threads_(num_threads),
       memory_(budgets.execution),
       blocks_(budgets.storage, std::move(block_dir)),
@@ -38,6 +38,7 @@ absl::StatusOr<std::shared_ptr<const StageInstance>> LocalBackend::Instance(
 }
 
 void LocalBackend::RemoveStage(int stage_id) {
+  interrupts_.ForgetStage(stage_id);
   absl::MutexLock lock(&mu_);
   absl::erase_if(stages_, [stage_id](const auto& kv) { return kv.first.first == stage_id; });
 }
@@ -46,10 +47,14 @@ void LocalBackend::LaunchTasks(const std::string& executor_id,
                                std::shared_ptr<const v1::StagePlan> plan,
                                std::vector<v1::TaskDescriptor> tasks) {
   for (v1::TaskDescriptor& task : tasks) {
-    pool_->Schedule([this, plan, task = std::move(task)] {
+    std::shared_ptr<TaskInterrupt> interrupt = interrupts_.Track(task.task_id());
+    pool_->Schedule([this, plan, task = std::move(task), interrupt] {
       absl::StatusOr<std::shared_ptr<const StageInstance>> stage = Instance(*plan);
-      callback_(stage.ok() ? runner_.Run(**stage, task)
-                           : UnfinishedTaskResult(task, v1::TASK_STATE_FAILED, stage.status()));
+      v1::TaskResult result =
+          stage.ok() ? runner_.Run(**stage, task, interrupt)
+                     : UnfinishedTaskResult(task, v1::TASK_STATE_FAILED, stage.status());
+      interrupts_.Finished(task.task_id());
+      callback_(std::move(result));
     });
   }
 }

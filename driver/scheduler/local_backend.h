@@ -19,6 +19,7 @@
 #include "engine/storage/block_manager.h"
 #include "engine/task/broadcast_source.h"
 #include "engine/task/stage_instance.h"
+#include "engine/task/task_interrupts.h"
 #include "engine/task/task_runner.h"
 
 namespace centella {
@@ -40,6 +41,10 @@ class LocalBackend : public ExecutorBackend {
   std::vector<ExecutorSlots> Executors() const override;
   void LaunchTasks(const std::string& executor_id, std::shared_ptr<const v1::StagePlan> plan,
                    std::vector<v1::TaskDescriptor> tasks) override;
+  void KillTask(const std::string& executor_id, const std::string& task_id,
+                const std::string& reason) override {
+    interrupts_.Kill(task_id, reason);
+  }
   void RemoveStage(int stage_id) override;
   void RemoveCachedRdd(int rdd_id) override { blocks_.RemoveRdd(rdd_id); }
 
@@ -58,6 +63,7 @@ class LocalBackend : public ExecutorBackend {
   LocalShuffleFetcher fetcher_;
   TaskRunner runner_;
   ResultCallback callback_;
+  TaskInterrupts interrupts_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::pair<int, int>, std::shared_ptr<const StageInstance>> stages_
       ABSL_GUARDED_BY(mu_);

@@ -30,11 +30,17 @@ void TaskScheduler::Submit(std::shared_ptr<const v1::StagePlan> plan,
         p.preferred.insert(p.preferred.end(), where->begin(), where->end());
       }
     }
-    queued_constrained_ += p.constrained();
-    queue_.push_back(std::move(p));
+    Enqueue(std::move(p));
   }
   LaunchReady();
   ScheduleSpeculationCheck();
+}
+
+void TaskScheduler::Enqueue(Pending p) {
+  queued_constrained_ += p.constrained();
+  ++queued_;
+  const int job = p.job_id;
+  queues_[job].push_back(std::move(p));
 }
 
 void TaskScheduler::ScheduleSpeculationCheck() {
@@ -45,7 +51,7 @@ void TaskScheduler::ScheduleSpeculationCheck() {
 
 void TaskScheduler::CheckSpeculation() {
   check_pending_ = false;
-  if (running_.empty() && queue_.empty()) return;  // the next Submit starts checking again
+  if (running_.empty() && queued_ == 0) return;  // the next Submit starts checking again
   const absl::Time now = clock_.Now();
   std::vector<Pending> copies;
   for (const auto& [task_id, entry] : running_) {
@@ -78,8 +84,7 @@ void TaskScheduler::CheckSpeculation() {
   }
   for (Pending& c : copies) {
     ++speculative_launches_;
-    queued_constrained_ += c.constrained();
-    queue_.push_back(std::move(c));
+    Enqueue(std::move(c));
   }
   if (!copies.empty()) LaunchReady();
   ScheduleSpeculationCheck();
@@ -97,13 +102,13 @@ bool TaskScheduler::Allowed(const Pending& p, const std::string& executor,
                       [&](const std::string& e) { return e != executor && !barred(e); });
 }
 
-int TaskScheduler::NextTaskFor(const std::string& executor,
+int TaskScheduler::NextTaskFor(const std::deque<Pending>& queue, const std::string& executor,
                                const absl::flat_hash_set<std::string>& alive,
                                absl::Time now) const {
   int anywhere = -1;
-  for (int i = 0; i < static_cast<int>(queue_.size()); ++i) {
-    if (!Allowed(queue_[i], executor, alive)) continue;
-    const std::vector<std::string>& preferred = queue_[i].preferred;
+  for (int i = 0; i < static_cast<int>(queue.size()); ++i) {
+    if (!Allowed(queue[i], executor, alive)) continue;
+    const std::vector<std::string>& preferred = queue[i].preferred;
     if (preferred.empty()) {
       if (anywhere < 0) anywhere = i;
       continue;
@@ -113,9 +118,41 @@ int TaskScheduler::NextTaskFor(const std::string& executor,
     const bool holder_alive =
         std::any_of(preferred.begin(), preferred.end(),
                     [&alive](const std::string& e) { return alive.contains(e); });
-    if (!holder_alive || now - queue_[i].queued >= locality_wait_) anywhere = i;
+    if (!holder_alive || now - queue[i].queued >= locality_wait_) anywhere = i;
   }
   return anywhere;
+}
+
+std::optional<TaskScheduler::Pending> TaskScheduler::Take(
+    const std::string& executor, const absl::flat_hash_set<std::string>& alive, absl::Time now) {
+  std::vector<int> order;
+  if (policy_.mode() == SchedulingMode::kFifo || queues_.size() == 1) {
+    for (const auto& [job, queue] : queues_) order.push_back(job);  // oldest job first
+  } else {
+    std::vector<SchedulingPolicy::JobLoad> loads;
+    for (const auto& [job, queue] : queues_) {
+      auto pool = job_pools_.find(job);
+      auto running = running_per_job_.find(job);
+      loads.push_back({job,
+                       pool != job_pools_.end() ? pool->second : SchedulingPolicy::kDefaultPool,
+                       running != running_per_job_.end() ? running->second : 0});
+    }
+    order = policy_.Order(loads);
+  }
+  const bool unconstrained = queued_constrained_ == 0 && excluded_.empty();
+  for (int job : order) {
+    auto it = queues_.find(job);
+    std::deque<Pending>& queue = it->second;
+    const int i = unconstrained ? 0 : NextTaskFor(queue, executor, alive, now);
+    if (i < 0) continue;
+    Pending p = std::move(queue[i]);
+    queue.erase(queue.begin() + i);
+    if (queue.empty()) queues_.erase(it);
+    --queued_;
+    queued_constrained_ -= p.constrained();
+    return p;
+  }
+  return std::nullopt;
 }
 
 void TaskScheduler::LaunchReady() {
@@ -123,13 +160,12 @@ void TaskScheduler::LaunchReady() {
   int total_cores = 0;
   for (const ExecutorSlots& ex : executors) total_cores += ex.cores;
   if (total_cores == 0) {
-    backend_->ReportWaitingTasks(static_cast<int>(queue_.size()));
+    backend_->ReportWaitingTasks(queued_);
     return;
   }
   // Never queue more on one executor than its fair share of the outstanding tasks, so an
   // executor that joins mid-stage still finds work.
-  const int fair =
-      static_cast<int>((queue_.size() + running_.size() + total_cores - 1) / total_cores);
+  const int fair = static_cast<int>((queued_ + running_.size() + total_cores - 1) / total_cores);
   const int per_core = std::max(1, std::min(SlotsPerCore(), fair));
   absl::flat_hash_set<std::string> alive;
   for (const ExecutorSlots& ex : executors) alive.insert(ex.executor_id);
@@ -144,26 +180,19 @@ void TaskScheduler::LaunchReady() {
       if (!batch.empty()) backend_->LaunchTasks(ex.executor_id, batch_plan, std::move(batch));
       batch.clear();
     };
-    while (busy < ex.cores * per_core && !queue_.empty()) {
-      Pending p;
-      if (queued_constrained_ == 0 && excluded_.empty()) {  // the common case: FIFO
-        p = std::move(queue_.front());
-        queue_.pop_front();
-      } else {
-        const int i = NextTaskFor(ex.executor_id, alive, now);
-        if (i < 0) {
-          waiting_for_locality = true;
-          break;
-        }
-        p = std::move(queue_[i]);
-        queue_.erase(queue_.begin() + i);
-        queued_constrained_ -= p.constrained();
+    while (busy < ex.cores * per_core && queued_ > 0) {
+      std::optional<Pending> taken = Take(ex.executor_id, alive, now);
+      if (!taken) {
+        waiting_for_locality = true;
+        break;
       }
+      Pending p = *std::move(taken);
       int attempt = launches_[{p.task.stage_id(), p.task.partition()}]++;
       p.task.set_attempt(attempt);
       if (epoch_) p.task.set_epoch(epoch_());
       p.task.set_task_id(absl::StrCat(p.task.stage_id(), ".", p.task.partition(), ".", attempt));
       ++busy;
+      ++running_per_job_[p.job_id];
       p.launched = now;
       ++running_attempts_[{p.task.stage_id(), p.task.partition()}];
       if (batch_plan != p.plan) flush();
@@ -178,14 +207,16 @@ void TaskScheduler::LaunchReady() {
   // Free slots left idle for locality: look again when the oldest wait runs out.
   if (waiting_for_locality && revive_after_ && !revive_pending_) {
     absl::Time oldest = now;
-    for (const Pending& p : queue_) {
-      if (!p.preferred.empty()) oldest = std::min(oldest, p.queued);
+    for (const auto& [job, queue] : queues_) {
+      for (const Pending& p : queue) {
+        if (!p.preferred.empty()) oldest = std::min(oldest, p.queued);
+      }
     }
     revive_pending_ = true;
     revive_after_(std::max(absl::ZeroDuration(), oldest + locality_wait_ - now) +
                   absl::Milliseconds(1));
   }
-  backend_->ReportWaitingTasks(static_cast<int>(queue_.size()));
+  backend_->ReportWaitingTasks(queued_);
 }
 
 TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
@@ -194,6 +225,10 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
   auto [executor_id, pending] = std::move(it->second);
   running_.erase(it);
   --busy_cores_[executor_id];
+  if (auto rj = running_per_job_.find(pending.job_id);
+      rj != running_per_job_.end() && --rj->second <= 0) {
+    running_per_job_.erase(rj);
+  }
   const std::pair<int, int> key{result.stage_id(), result.partition()};
   const int still_running = --running_attempts_[key];
   if (still_running <= 0) running_attempts_.erase(key);
@@ -233,8 +268,7 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
   } else if (result.state() == v1::TASK_STATE_KILLED) {
     // Not the task's fault: its executor went away. Spark does not count these either.
     pending.preferred.clear();  // its holder is likely the executor that went away
-    queued_constrained_ += pending.constrained();
-    queue_.push_back(std::move(pending));
+    Enqueue(std::move(pending));
     verdict = Verdict::kResubmitted;
   } else if (++failures_[{result.stage_id(), result.partition()}] >= max_task_failures_) {
     verdict = Verdict::kGaveUp;
@@ -248,8 +282,7 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
       Log()->warn("executor {} excluded for job {}: {} of its tasks failed there", executor_id,
                   pending.job_id, failed.size());
     }
-    queued_constrained_ += pending.constrained();
-    queue_.push_back(std::move(pending));
+    Enqueue(std::move(pending));
     verdict = Verdict::kRetrying;
   }
   LaunchReady();
@@ -258,9 +291,16 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
 
 void TaskScheduler::CancelStage(int stage_id) {
   cancelled_stages_.insert(stage_id);
-  std::erase_if(queue_, [stage_id](const Pending& p) { return p.task.stage_id() == stage_id; });
-  queued_constrained_ = static_cast<int>(std::count_if(
-      queue_.begin(), queue_.end(), [](const Pending& p) { return p.constrained(); }));
+  queued_ = 0;
+  queued_constrained_ = 0;
+  for (auto it = queues_.begin(); it != queues_.end();) {
+    std::deque<Pending>& queue = it->second;
+    std::erase_if(queue, [stage_id](const Pending& p) { return p.task.stage_id() == stage_id; });
+    queued_ += static_cast<int>(queue.size());
+    queued_constrained_ += static_cast<int>(std::count_if(
+        queue.begin(), queue.end(), [](const Pending& p) { return p.constrained(); }));
+    it = queue.empty() ? queues_.erase(it) : std::next(it);
+  }
   stage_times_.erase(stage_id);
 }
 

@@ -1,8 +1,9 @@
 // TaskScheduler: places the tasks of running stages onto executor slots, and retries
 // failed tasks.
 //
-// Owned and called only by the DAG scheduler's event loop (not thread-safe). Tasks are
-// served FIFO by stage submission order.
+// Owned and called only by the DAG scheduler's event loop (not thread-safe). Each job has
+// its own queue, served in submission order; which job a free slot goes to is the
+// SchedulingPolicy's choice (FIFO: the oldest job; FAIR: pools and jobs by their share).
 //
 // Short tasks are pipelined: while the recent average task lasts under
 // kPipelineBelow, each executor is given up to kPipelineDepth tasks per core (never more
@@ -31,7 +32,9 @@
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,6 +46,7 @@
 #include "common/clock/clock.h"
 #include "driver/scheduler/cache_locations.h"
 #include "driver/scheduler/executor_backend.h"
+#include "driver/scheduler/scheduling_policy.h"
 #include "task.pb.h"
 
 namespace centella {
@@ -70,8 +74,14 @@ class TaskScheduler {
   // actually ran under. Without a source, tasks keep the epoch they were submitted with.
   void SetEpochSource(std::function<int64_t()> epoch) { epoch_ = std::move(epoch); }
 
-  // Forgets the job's exclusions.
+  // How slots are shared between jobs (default FIFO). Call before the first Submit.
+  void SetPolicy(SchedulingPolicy policy) { policy_ = std::move(policy); }
+  // The job's pool (FAIR scheduling); a job never started counts in the default pool.
+  void JobStarted(int job_id, std::string pool) { job_pools_[job_id] = std::move(pool); }
+
+  // Forgets the job's exclusions and pool.
   void JobEnded(int job_id) {
+    job_pools_.erase(job_id);
     excluded_.erase(job_id);
     absl::erase_if(failed_partitions_,
                    [job_id](const auto& kv) { return kv.first.first == job_id; });
@@ -133,6 +143,16 @@ class TaskScheduler {
     for (const auto& [id, entry] : running_) n += entry.second.task.stage_id() == stage_id;
     return n;
   }
+  // (task id, executor id) of every attempt of `stage_id` running now.
+  std::vector<std::pair<std::string, std::string>> RunningAttemptsOfStage(int stage_id) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [id, entry] : running_) {
+      if (entry.second.task.stage_id() == stage_id) out.emplace_back(id, entry.first);
+    }
+    return out;
+  }
+  // Tasks queued for a slot, of every job.
+  int queued() const { return queued_; }
 
  private:
   Clock& clock_;
@@ -151,10 +171,15 @@ class TaskScheduler {
   bool Allowed(const Pending& p, const std::string& executor,
                const absl::flat_hash_set<std::string>& alive) const;
   void LaunchReady();
-  // The index in queue_ of the next task for `executor`: one that prefers it, else one
-  // free to run anywhere; -1 if every queued task waits for another executor.
-  int NextTaskFor(const std::string& executor, const absl::flat_hash_set<std::string>& alive,
-                  absl::Time now) const;
+  void Enqueue(Pending p);
+  // The next task for `executor`, from the first job in the policy's order that has one
+  // it may run; nullopt if every queued task waits for another executor.
+  std::optional<Pending> Take(const std::string& executor,
+                              const absl::flat_hash_set<std::string>& alive, absl::Time now);
+  // The index in `queue` of the next task for `executor`: one that prefers it, else one
+  // free to run anywhere; -1 if every task there waits for another executor.
+  int NextTaskFor(const std::deque<Pending>& queue, const std::string& executor,
+                  const absl::flat_hash_set<std::string>& alive, absl::Time now) const;
 
   static constexpr int kPipelineDepth = 8;
   static constexpr double kPipelineBelowMicros = 20000;
@@ -166,7 +191,12 @@ class TaskScheduler {
   // Exponential moving average of task run times; starts "long" (no pipelining) until
   // tasks have shown they are short.
   double avg_task_micros_ = 1e9;
-  std::deque<Pending> queue_;
+  // job id -> its queued tasks (ordered: FIFO takes the oldest job first).
+  std::map<int, std::deque<Pending>> queues_;
+  int queued_ = 0;  // tasks in all queues_
+  SchedulingPolicy policy_;
+  absl::flat_hash_map<int, std::string> job_pools_;
+  absl::flat_hash_map<int, int> running_per_job_;
   static constexpr int kMaxFailedTasksPerExecutor = 2;
   void ScheduleSpeculationCheck();
   SpeculationOptions speculation_;
@@ -179,7 +209,7 @@ class TaskScheduler {
   absl::flat_hash_map<std::pair<int, int>, int> running_attempts_;
   absl::flat_hash_set<std::pair<int, int>> succeeded_;
   absl::flat_hash_set<std::pair<int, int>> speculated_;
-  int queued_constrained_ = 0;  // entries of queue_ with preferred or failed-on executors
+  int queued_constrained_ = 0;  // queued tasks with preferred or failed-on executors
   // job -> executors excluded for it; (job, executor) -> (stage, partition)s that failed there.
   absl::flat_hash_map<int, absl::flat_hash_set<std::string>> excluded_;
   absl::flat_hash_map<std::pair<int, std::string>, absl::flat_hash_set<std::pair<int, int>>>

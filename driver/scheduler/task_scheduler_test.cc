@@ -25,6 +25,7 @@ class RecordingBackend : public ExecutorBackend {
   void LaunchTasks(const std::string& executor_id, std::shared_ptr<const v1::StagePlan>,
                    std::vector<v1::TaskDescriptor> tasks) override {
     for (const auto& t : tasks) {
+      order.push_back(t);
       launched[executor_id].push_back(t.partition());
       task_ids[t.partition()] = t.task_id();
       plan_stage[t.task_id()] = t.stage_id();
@@ -32,6 +33,12 @@ class RecordingBackend : public ExecutorBackend {
     }
   }
   std::map<std::string, int> plan_stage;
+  void KillTask(const std::string& executor_id, const std::string& task_id,
+                const std::string&) override {
+    killed.push_back(task_id);
+  }
+  std::vector<std::string> killed;
+  std::vector<v1::TaskDescriptor> order;  // every launch, in order
   void RemoveStage(int) override {}
   void Shutdown() override {}
 
@@ -65,6 +72,73 @@ v1::TaskResult Failed(RecordingBackend& backend, int partition) {
   r.set_state(v1::TASK_STATE_FAILED);
   r.set_error_message("boom");
   return r;
+}
+
+std::vector<v1::TaskDescriptor> StageTasks(int stage, int n) {
+  std::vector<v1::TaskDescriptor> tasks = Tasks(n);
+  for (auto& t : tasks) t.set_stage_id(stage);
+  return tasks;
+}
+
+std::shared_ptr<v1::StagePlan> Plan(int stage) {
+  auto plan = std::make_shared<v1::StagePlan>();
+  plan->set_stage_id(stage);
+  return plan;
+}
+
+v1::TaskResult FinishedTask(const v1::TaskDescriptor& t) {
+  v1::TaskResult r;
+  r.set_task_id(t.task_id());
+  r.set_stage_id(t.stage_id());
+  r.set_partition(t.partition());
+  r.set_state(v1::TASK_STATE_FINISHED);
+  r.mutable_metrics()->set_run_time_micros(1000000);
+  return r;
+}
+
+// Two executors of one core; job 0 has 4 tasks, job 1 arrives with 4 while job 0 holds
+// both slots. Returns the stages of the launches after the first two.
+std::vector<int> StagesLaunchedAfterTwoJobs(SchedulingPolicy policy) {
+  RecordingBackend backend({"a", "b"});
+  TaskScheduler scheduler(&backend, 4);
+  scheduler.SetPolicy(std::move(policy));
+  scheduler.JobStarted(0, "default");
+  scheduler.JobStarted(1, "default");
+  scheduler.Submit(Plan(10), StageTasks(10, 4), {}, /*job_id=*/0);
+  scheduler.Submit(Plan(20), StageTasks(20, 4), {}, /*job_id=*/1);
+  EXPECT_EQ(backend.order.size(), 2u);
+  // Finish whatever ran first, one at a time, until all eight ran.
+  for (size_t next = 0; next < backend.order.size() && next < 8; ++next) {
+    scheduler.OnResult(FinishedTask(backend.order[next]));
+  }
+  std::vector<int> stages;
+  for (size_t i = 2; i < backend.order.size(); ++i) stages.push_back(backend.order[i].stage_id());
+  return stages;
+}
+
+TEST(TaskSchedulerPoolsTest, FifoRunsTheFirstJobToTheEndFirst) {
+  EXPECT_EQ(StagesLaunchedAfterTwoJobs(SchedulingPolicy()),
+            (std::vector<int>{10, 10, 20, 20, 20, 20}));
+}
+
+TEST(TaskSchedulerPoolsTest, FairGivesTheLaterJobItsShareAtOnce) {
+  // Each freed slot goes to the job running fewer tasks: job 1 at once, then in turn.
+  EXPECT_EQ(StagesLaunchedAfterTwoJobs(SchedulingPolicy(SchedulingMode::kFair, {})),
+            (std::vector<int>{20, 10, 20, 10, 20, 20}));
+}
+
+TEST(TaskSchedulerPoolsTest, RunningAttemptsOfAStageCanBeKilled) {
+  RecordingBackend backend({"a", "b"});
+  TaskScheduler scheduler(&backend, 4);
+  scheduler.Submit(Plan(10), StageTasks(10, 3), {}, 0);
+  std::vector<std::pair<std::string, std::string>> running = scheduler.RunningAttemptsOfStage(10);
+  std::sort(running.begin(), running.end());
+  EXPECT_EQ(running,
+            (std::vector<std::pair<std::string, std::string>>{{"10.0.0", "a"}, {"10.1.0", "b"}}));
+  EXPECT_EQ(scheduler.queued(), 1);
+  scheduler.CancelStage(10);
+  EXPECT_EQ(scheduler.queued(), 0);
+  EXPECT_TRUE(scheduler.RunningAttemptsOfStage(20).empty());
 }
 
 TEST(TaskSchedulerRetryTest, AFailedTaskIsRetriedOnAnotherExecutor) {

@@ -31,6 +31,7 @@ class ScriptedBackend : public ExecutorBackend {
     absl::MutexLock lock(&mu_);
     for (auto& t : tasks) launched_.push_back(std::move(t));
   }
+  void KillTask(const std::string&, const std::string&, const std::string&) override {}
   void RemoveStage(int stage_id) override {}
   void Shutdown() override {}
 

@@ -58,6 +58,15 @@ class ScriptedBackend : public ExecutorBackend {
       if (std::optional<v1::TaskResult> r = script_(t)) callback(*std::move(r));
     }
   }
+  // Kills are recorded (killed()); the script decides whether the task still reports.
+  void KillTask(const std::string&, const std::string& task_id, const std::string&) override {
+    absl::MutexLock lock(&mu_);
+    killed_.push_back(task_id);
+  }
+  std::vector<std::string> killed() const {
+    absl::MutexLock lock(&mu_);
+    return killed_;
+  }
   void RemoveStage(int) override {}
   void Shutdown() override {}
 
@@ -67,6 +76,7 @@ class ScriptedBackend : public ExecutorBackend {
   std::vector<ExecutorSlots> executors_ ABSL_GUARDED_BY(mu_);
   ResultCallback callback_ ABSL_GUARDED_BY(mu_);
   std::function<void()> changed_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> killed_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace centella

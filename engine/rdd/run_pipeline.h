@@ -24,7 +24,8 @@ class FunctionBatchSink final : public BatchSink<T> {
 };
 
 // `sink(record)` receives each output record; `stopped()` is polled after each batch and
-// ends the computation early when it returns true.
+// ends the computation early when it returns true. A killed task (ctx.interrupted()) ends
+// after the batch it is in, with ctx.InterruptedStatus().
 template <class Pipe, class Sink, class Stopped>
 absl::Status RunPipeline(TaskContext& ctx, const NodeBase& root, int partition, const Pipe& pipe,
                          Sink& sink, Stopped stopped) {
@@ -39,11 +40,12 @@ absl::Status RunPipeline(TaskContext& ctx, const NodeBase& root, int partition, 
   auto drain = [&](std::span<In> batch) {
     records += batch.size();
     for (In& x : batch) fused(std::move(x));
-    return !stopped();
+    return !stopped() && !ctx.interrupted();
   };
   FunctionBatchSink<In, decltype(drain)> adapter(drain);
   absl::Status s = node->Compute(ctx, partition, adapter);
   ctx.metrics().set_records_read(ctx.metrics().records_read() + records);
+  if (ctx.interrupted()) return ctx.InterruptedStatus();
   return s;
 }
 

@@ -24,6 +24,13 @@ TaskContext::ScopedCurrent::ScopedCurrent(TaskContext* ctx) : previous_(current_
 
 TaskContext::ScopedCurrent::~ScopedCurrent() { current_task = previous_; }
 
+absl::Status TaskContext::InterruptedStatus() const {
+  return absl::CancelledError(absl::StrCat("task ", task_->task_id(), " killed: ",
+                                           interrupt_ != nullptr && !interrupt_->reason().empty()
+                                               ? interrupt_->reason()
+                                               : std::string("by the driver")));
+}
+
 absl::StatusOr<const void*> TaskContext::Broadcast(const BroadcastRef& ref,
                                                    BroadcastDecoder decode) {
   auto it = broadcast_values_.find(ref.id);

@@ -26,6 +26,7 @@
 #include "engine/storage/block_manager.h"
 #include "engine/task/broadcast_source.h"
 #include "engine/task/task_accumulators.h"
+#include "engine/task/task_interrupts.h"
 #include "task.pb.h"
 
 namespace centella {
@@ -106,7 +107,17 @@ class TaskContext {
 
   v1::TaskMetrics& metrics() { return metrics_; }
 
+  // The attempt's kill flag (see TaskInterrupts); none: the task cannot be killed.
+  void set_interrupt(std::shared_ptr<const TaskInterrupt> interrupt) {
+    interrupt_ = std::move(interrupt);
+  }
+  // True once the driver asked to kill this attempt. Cheap: checked between batches.
+  bool interrupted() const { return interrupt_ != nullptr && interrupt_->raised(); }
+  // Cancelled, naming the task and the reason of the kill.
+  absl::Status InterruptedStatus() const;
+
  private:
+  std::shared_ptr<const TaskInterrupt> interrupt_;
   const v1::TaskDescriptor* task_;
   ShuffleStore* store_;
   ShuffleFetcher* fetcher_;

@@ -37,12 +37,16 @@ TaskRunner::TaskRunner(ShuffleStore* store, ShuffleFetcher* fetcher, BroadcastSo
       host_(std::move(host)),
       shuffle_address_(std::move(shuffle_address)) {}
 
-v1::TaskResult TaskRunner::Run(const StageInstance& stage, const v1::TaskDescriptor& task) const {
+v1::TaskResult TaskRunner::Run(const StageInstance& stage, const v1::TaskDescriptor& task,
+                               std::shared_ptr<const TaskInterrupt> interrupt) const {
   // The state is set below, once the outcome is known.
   v1::TaskResult result = ResultFor(task, v1::TASK_STATE_UNSPECIFIED);
 
   TaskContext ctx(&task, store_, fetcher_, broadcasts_, memory_, spill_dir_);
   ctx.set_blocks(blocks_);
+  ctx.set_interrupt(std::move(interrupt));
+  if (ctx.interrupted())
+    return UnfinishedTaskResult(task, v1::TASK_STATE_KILLED, ctx.InterruptedStatus());
   absl::Time start = absl::Now();
   absl::StatusOr<TaskOutcome> outcome;
   try {
@@ -84,6 +88,11 @@ v1::TaskResult TaskRunner::Run(const StageInstance& stage, const v1::TaskDescrip
       f->set_shuffle_address(ff->address);
       f->set_server_unreachable(ff->server_unreachable);
       f->set_message(std::string(s.message()));
+    } else if (ctx.interrupted()) {
+      // Whatever the task was doing when it stopped, it stopped because it was killed.
+      result.set_state(v1::TASK_STATE_KILLED);
+      result.set_error_code(static_cast<int>(absl::StatusCode::kCancelled));
+      result.set_error_message(std::string(ctx.InterruptedStatus().message()));
     } else {
       result.set_state(v1::TASK_STATE_FAILED);
     }

@@ -15,6 +15,7 @@
 #include "engine/storage/block_manager.h"
 #include "engine/task/broadcast_source.h"
 #include "engine/task/stage_instance.h"
+#include "engine/task/task_interrupts.h"
 #include "task.pb.h"
 
 namespace centella {
@@ -46,8 +47,11 @@ class TaskRunner {
   // runner). Call before the first Run.
   void SetBlockManager(BlockManager* blocks) { blocks_ = blocks; }
 
-  // Thread-safe; tasks of any stages may run concurrently.
-  v1::TaskResult Run(const StageInstance& stage, const v1::TaskDescriptor& task) const;
+  // Thread-safe; tasks of any stages may run concurrently. With `interrupt`, the task can
+  // be killed: it then ends at its next check with TASK_STATE_KILLED (an attempt killed
+  // before it started does not run at all).
+  v1::TaskResult Run(const StageInstance& stage, const v1::TaskDescriptor& task,
+                     std::shared_ptr<const TaskInterrupt> interrupt = nullptr) const;
 
  private:
   ShuffleStore* store_;

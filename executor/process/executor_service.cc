@@ -166,10 +166,12 @@ grpc::Status ExecutorService::TaskStream(
                                   "task ", task.task_id(), " arrived before its stage plan"));
             }
           }
-          pool_->Schedule([this, stage, task, writer, missing] {
+          std::shared_ptr<TaskInterrupt> interrupt = interrupts_.Track(task.task_id());
+          pool_->Schedule([this, stage, task, writer, missing, interrupt] {
             v1::TaskResult result =
-                stage ? runner_->Run(*stage, task)
+                stage ? runner_->Run(*stage, task, interrupt)
                       : UnfinishedTaskResult(task, v1::TASK_STATE_FAILED, missing);
+            interrupts_.Finished(task.task_id());
             v1::TaskResult* r = &result;
             if (static_cast<int64_t>(r->value().size()) > max_inline_result_bytes_) {
               // Large results wait here until the driver fetches them (FetchResult), so one
@@ -186,6 +188,7 @@ grpc::Status ExecutorService::TaskStream(
         }
       } else if (msg.has_remove_stage()) {
         const int stage_id = msg.remove_stage().stage_id();
+        interrupts_.ForgetStage(stage_id);
         absl::MutexLock lock(&mu_);
         absl::erase_if(stages_, [stage_id](const auto& kv) { return kv.first.first == stage_id; });
         absl::erase_if(build_errors_,
@@ -195,12 +198,15 @@ grpc::Status ExecutorService::TaskStream(
       } else if (msg.has_remove_broadcasts()) {
         const auto& ids = msg.remove_broadcasts().broadcast_ids();
         broadcasts_->Remove(std::vector<int64_t>(ids.begin(), ids.end()));
+      } else if (msg.has_kill_task()) {
+        // The task stops at its next check (between batches of records) and reports
+        // KILLED; one that has not started yet does not run.
+        interrupts_.Kill(msg.kill_task().task_id(), msg.kill_task().reason());
       } else if (msg.has_stop()) {
         Log()->info("driver stopped this executor: {}", msg.stop().reason());
         clean = true;
         break;
       }
-      // kill_task: tasks run to completion (their result is then ignored by the driver).
     }
   } catch (const std::exception& e) {
     Log()->critical("executor {} exits: serving the driver's task stream failed: {}", executor_id_,

@@ -18,6 +18,7 @@
 #include "common/thread_pool/thread_pool.h"
 #include "engine/storage/block_manager.h"
 #include "engine/task/stage_instance.h"
+#include "engine/task/task_interrupts.h"
 #include "engine/task/task_runner.h"
 #include "executor.grpc.pb.h"
 #include "executor/process/broadcast_cache.h"
@@ -64,6 +65,8 @@ class ExecutorService final : public v1::Executor::Service {
   ThreadPool* pool_;
   BroadcastCache* broadcasts_;
   BlockManager* blocks_ = nullptr;
+  // Kill flags of the tasks launched and not finished (KillTask raises them).
+  TaskInterrupts interrupts_;
 
   absl::Mutex mu_;
   absl::flat_hash_map<std::pair<int, int>, std::shared_ptr<const StageInstance>> stages_

@@ -7,7 +7,7 @@
 #include "absl/time/clock.h"
 #include "cluster_manager.grpc.pb.h"
 #include "common/status/grpc_status.h"
-#include "driver/cluster/manager_session.h"
+#include "driver/cluster/grpc_application_client.h"
 
 namespace centella {
 namespace {
@@ -51,7 +51,7 @@ void PrintDriver(const v1::DriverInfo& d) {
 }  // namespace
 
 absl::Status SubmitClusterDriver(const SubmitOptions& o, const SharedSecret& secret) {
-  ManagerSession session(ManagerAddress(o), &secret);
+  GrpcApplicationClient session(ManagerAddress(o), &secret);
   absl::StatusOr<std::string> hash = session.UploadBinary(o.program);
   if (!hash.ok()) return hash.status();
   v1::SubmitDriverRequest req;
@@ -108,9 +108,8 @@ absl::Status ListApplications(const SubmitOptions& o, const SharedSecret& secret
   std::printf("applications:\n");
   for (const v1::ApplicationInfo& a : resp.applications()) {
     std::printf("%s\t%s\t%s\tcores=%d\texecutors=%d%s\n", a.app_id().c_str(),
-                AppStateName(a.state()).c_str(), a.description().name().c_str(),
-                a.granted_cores(), a.executors_size(),
-                a.message().empty() ? "" : ("\t" + a.message()).c_str());
+                AppStateName(a.state()).c_str(), a.description().name().c_str(), a.granted_cores(),
+                a.executors_size(), a.message().empty() ? "" : ("\t" + a.message()).c_str());
   }
   std::printf("drivers:\n");
   for (const v1::DriverInfo& d : resp.drivers()) PrintDriver(d);

@@ -1,11 +1,11 @@
-// ExecutorConnection: the driver's end of one executor's TaskStream.
+// GrpcExecutorClient: the ExecutorClient over the Executor service's TaskStream.
 //
 // Opens the stream, attaches, and waits for ExecutorReady; then sends each stage plan
 // once and task descriptors as they are launched, and hands every task update to
 // `on_update` from a reader thread. When the stream ends for any reason `on_closed` is
 // called exactly once. Thread-safe.
-#ifndef CENTELLA_DRIVER_CLUSTER_EXECUTOR_CONNECTION_H_
-#define CENTELLA_DRIVER_CLUSTER_EXECUTOR_CONNECTION_H_
+#ifndef CENTELLA_DRIVER_CLUSTER_GRPC_EXECUTOR_CLIENT_H_
+#define CENTELLA_DRIVER_CLUSTER_GRPC_EXECUTOR_CLIENT_H_
 
 #include <functional>
 #include <memory>
@@ -18,38 +18,30 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "driver/cluster/executor_client.h"
 #include "executor.grpc.pb.h"
 #include "grpcpp/channel.h"
 
 namespace centella {
 
-class ExecutorConnection {
+class GrpcExecutorClient final : public ExecutorClient {
  public:
-  using UpdateCallback = std::function<void(v1::TaskResult)>;
-  using ClosedCallback = std::function<void(const std::string& reason)>;
-
-  ExecutorConnection(std::string app_id, std::string executor_id,
+  GrpcExecutorClient(std::string app_id, std::string executor_id,
                      std::shared_ptr<grpc::Channel> channel);
-  ~ExecutorConnection();
+  ~GrpcExecutorClient() override;
 
-  // Attaches and waits (up to `timeout`) for the executor to be ready. Callbacks start
-  // after this returns OK.
-  absl::Status Open(UpdateCallback on_update, ClosedCallback on_closed, absl::Duration timeout);
-
-  // Sends `plan` unless this executor already has it, then the tasks. False when the
-  // stream is broken (on_closed follows).
+  absl::Status Open(UpdateCallback on_update, ClosedCallback on_closed,
+                    absl::Duration timeout) override;
   bool Launch(const std::shared_ptr<const v1::StagePlan>& plan,
-              const std::vector<v1::TaskDescriptor>& tasks);
-  void RemoveStage(int stage_id);
-  // Tells the executor to drop destroyed broadcasts.
-  void RemoveBroadcasts(const std::vector<int64_t>& broadcast_ids);
-  void RemoveRdd(int rdd_id);
-  // Fetches (and frees on the executor) a result stored as a block.
-  absl::StatusOr<std::string> FetchResult(const std::string& block_id);
-  // Asks the executor to exit and closes the stream.
-  void Stop(const std::string& reason);
+              const std::vector<v1::TaskDescriptor>& tasks) override;
+  void KillTask(const std::string& task_id, const std::string& reason) override;
+  void RemoveStage(int stage_id) override;
+  void RemoveBroadcasts(const std::vector<int64_t>& broadcast_ids) override;
+  void RemoveRdd(int rdd_id) override;
+  absl::StatusOr<std::string> FetchResult(const std::string& block_id) override;
+  void Stop(const std::string& reason) override;
 
-  int cores() const { return cores_; }
+  int cores() const override { return cores_; }
 
  private:
   bool Send(const v1::DriverMessage& msg) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -72,4 +64,4 @@ class ExecutorConnection {
 
 }  // namespace centella
 
-#endif  // CENTELLA_DRIVER_CLUSTER_EXECUTOR_CONNECTION_H_
+#endif  // CENTELLA_DRIVER_CLUSTER_GRPC_EXECUTOR_CLIENT_H_

@@ -1,4 +1,4 @@
-#include "driver/cluster/manager_session.h"
+#include "driver/cluster/grpc_application_client.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -29,14 +29,14 @@ std::chrono::system_clock::time_point In(absl::Duration d) {
 
 }  // namespace
 
-ManagerSession::ManagerSession(std::string manager_address, const SharedSecret* secret)
+GrpcApplicationClient::GrpcApplicationClient(std::string manager_address, const SharedSecret* secret)
     : manager_address_(std::move(manager_address)),
       stub_(v1::ClusterManager::NewStub(secret->Connect(manager_address_))) {
   // Set by the daemon for a cluster-mode driver: links the driver to its application.
   if (const char* id = std::getenv("CENTELLA_DRIVER_ID"); id != nullptr) driver_id_ = id;
 }
 
-ManagerSession::~ManagerSession() {
+GrpcApplicationClient::~GrpcApplicationClient() {
   stopping_ = true;
   {
     absl::MutexLock lock(&mu_);
@@ -45,7 +45,7 @@ ManagerSession::~ManagerSession() {
   if (watcher_.joinable()) watcher_.join();
 }
 
-absl::StatusOr<std::string> ManagerSession::UploadBinary(const std::string& binary_path) {
+absl::StatusOr<std::string> GrpcApplicationClient::UploadBinary(const std::string& binary_path) {
   absl::StatusOr<std::string> hash = ContentHashOfFile(binary_path);
   if (!hash.ok()) return hash.status();
   {
@@ -87,7 +87,7 @@ absl::StatusOr<std::string> ManagerSession::UploadBinary(const std::string& bina
   return hash;
 }
 
-absl::StatusOr<std::string> ManagerSession::Register(v1::ApplicationDescription description,
+absl::StatusOr<std::string> GrpcApplicationClient::Register(v1::ApplicationDescription description,
                                                      std::string driver_address,
                                                      EventCallback on_event) {
   description_ = std::move(description);
@@ -116,7 +116,7 @@ absl::StatusOr<std::string> ManagerSession::Register(v1::ApplicationDescription 
   return app_id_;
 }
 
-v1::RegisterApplicationRequest ManagerSession::RegisterRequest() const {
+v1::RegisterApplicationRequest GrpcApplicationClient::RegisterRequest() const {
   v1::RegisterApplicationRequest req;
   req.set_protocol_version(v1::PROTOCOL_VERSION_CURRENT);
   *req.mutable_description() = description_;
@@ -125,7 +125,7 @@ v1::RegisterApplicationRequest ManagerSession::RegisterRequest() const {
   return req;
 }
 
-void ManagerSession::WatchLoop() {
+void GrpcApplicationClient::WatchLoop() {
   absl::Duration backoff = absl::Milliseconds(100);
   bool reregister = false;
   while (!stopping_) {
@@ -179,7 +179,7 @@ void ManagerSession::WatchLoop() {
   }
 }
 
-absl::Status ManagerSession::RequestExecutors(int target) {
+absl::Status GrpcApplicationClient::RequestExecutors(int target) {
   grpc::ClientContext ctx;
   ctx.set_deadline(In(absl::Seconds(5)));
   v1::RequestExecutorsRequest req;
@@ -190,7 +190,7 @@ absl::Status ManagerSession::RequestExecutors(int target) {
   return s.ok() ? absl::OkStatus() : Annotate(s, "requesting executors");
 }
 
-absl::Status ManagerSession::KillExecutors(const std::vector<std::string>& executor_ids,
+absl::Status GrpcApplicationClient::KillExecutors(const std::vector<std::string>& executor_ids,
                                            const std::string& reason) {
   grpc::ClientContext ctx;
   ctx.set_deadline(In(absl::Seconds(5)));
@@ -204,7 +204,7 @@ absl::Status ManagerSession::KillExecutors(const std::vector<std::string>& execu
   return s.ok() ? absl::OkStatus() : Annotate(s, "releasing executors");
 }
 
-void ManagerSession::Unregister(bool succeeded, const std::string& message) {
+void GrpcApplicationClient::Unregister(bool succeeded, const std::string& message) {
   stopping_ = true;
   {
     absl::MutexLock lock(&mu_);

@@ -1,4 +1,4 @@
-#include "driver/cluster/executor_connection.h"
+#include "driver/cluster/grpc_executor_client.h"
 
 #include <chrono>
 
@@ -8,13 +8,13 @@
 
 namespace centella {
 
-ExecutorConnection::ExecutorConnection(std::string app_id, std::string executor_id,
+GrpcExecutorClient::GrpcExecutorClient(std::string app_id, std::string executor_id,
                                        std::shared_ptr<grpc::Channel> channel)
     : app_id_(std::move(app_id)),
       executor_id_(std::move(executor_id)),
       stub_(v1::Executor::NewStub(std::move(channel))) {}
 
-ExecutorConnection::~ExecutorConnection() {
+GrpcExecutorClient::~GrpcExecutorClient() {
   context_.TryCancel();
   if (!reader_.joinable()) return;
   // The last reference may be dropped by the reader thread itself (in on_closed).
@@ -25,7 +25,7 @@ ExecutorConnection::~ExecutorConnection() {
   }
 }
 
-absl::Status ExecutorConnection::Open(UpdateCallback on_update, ClosedCallback on_closed,
+absl::Status GrpcExecutorClient::Open(UpdateCallback on_update, ClosedCallback on_closed,
                                       absl::Duration timeout) {
   on_update_ = std::move(on_update);
   on_closed_ = std::move(on_closed);
@@ -59,11 +59,11 @@ absl::Status ExecutorConnection::Open(UpdateCallback on_update, ClosedCallback o
   return absl::OkStatus();
 }
 
-bool ExecutorConnection::Send(const v1::DriverMessage& msg) {
+bool GrpcExecutorClient::Send(const v1::DriverMessage& msg) {
   return !writes_done_ && stream_->Write(msg);
 }
 
-bool ExecutorConnection::Launch(const std::shared_ptr<const v1::StagePlan>& plan,
+bool GrpcExecutorClient::Launch(const std::shared_ptr<const v1::StagePlan>& plan,
                                 const std::vector<v1::TaskDescriptor>& tasks) {
   absl::MutexLock lock(&mu_);
   auto key = std::make_pair(plan->stage_id(), plan->stage_attempt());
@@ -78,7 +78,16 @@ bool ExecutorConnection::Launch(const std::shared_ptr<const v1::StagePlan>& plan
   return Send(launch);
 }
 
-void ExecutorConnection::RemoveStage(int stage_id) {
+void GrpcExecutorClient::KillTask(const std::string& task_id, const std::string& reason) {
+  absl::MutexLock lock(&mu_);
+  v1::DriverMessage msg;
+  msg.mutable_kill_task()->set_task_id(task_id);
+  msg.mutable_kill_task()->set_reason(reason);
+  msg.mutable_kill_task()->set_interrupt(true);
+  Send(msg);
+}
+
+void GrpcExecutorClient::RemoveStage(int stage_id) {
   absl::MutexLock lock(&mu_);
   if (absl::erase_if(stages_sent_, [stage_id](const auto& key) { return key.first == stage_id; }) ==
       0) {
@@ -89,21 +98,21 @@ void ExecutorConnection::RemoveStage(int stage_id) {
   Send(msg);
 }
 
-void ExecutorConnection::RemoveBroadcasts(const std::vector<int64_t>& broadcast_ids) {
+void GrpcExecutorClient::RemoveBroadcasts(const std::vector<int64_t>& broadcast_ids) {
   absl::MutexLock lock(&mu_);
   v1::DriverMessage msg;
   for (int64_t id : broadcast_ids) msg.mutable_remove_broadcasts()->add_broadcast_ids(id);
   Send(msg);
 }
 
-void ExecutorConnection::RemoveRdd(int rdd_id) {
+void GrpcExecutorClient::RemoveRdd(int rdd_id) {
   absl::MutexLock lock(&mu_);
   v1::DriverMessage msg;
   msg.mutable_remove_rdd()->set_rdd_id(rdd_id);
   Send(msg);
 }
 
-absl::StatusOr<std::string> ExecutorConnection::FetchResult(const std::string& block_id) {
+absl::StatusOr<std::string> GrpcExecutorClient::FetchResult(const std::string& block_id) {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(5));
   v1::FetchResultRequest req;
@@ -121,7 +130,7 @@ absl::StatusOr<std::string> ExecutorConnection::FetchResult(const std::string& b
   return out;
 }
 
-void ExecutorConnection::Stop(const std::string& reason) {
+void GrpcExecutorClient::Stop(const std::string& reason) {
   absl::MutexLock lock(&mu_);
   if (writes_done_) return;
   v1::DriverMessage msg;
@@ -131,7 +140,7 @@ void ExecutorConnection::Stop(const std::string& reason) {
   writes_done_ = true;
 }
 
-void ExecutorConnection::ReadLoop() {
+void GrpcExecutorClient::ReadLoop() {
   v1::ExecutorMessage msg;
   while (stream_->Read(&msg)) {
     if (msg.has_task_update()) {
