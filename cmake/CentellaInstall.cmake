@@ -49,7 +49,8 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/common ${PROJECT_SOURCE_DIR}/engine
                   ${PROJECT_SOURCE_DIR}/driver
   DESTINATION include/centella
   FILES_MATCHING PATTERN "*.h"
-  PATTERN "tests" EXCLUDE)
+  PATTERN "tests" EXCLUDE
+  PATTERN "fake_*" EXCLUDE)
 install(DIRECTORY ${PROJECT_BINARY_DIR}/proto_gen/
   DESTINATION include/centella
   FILES_MATCHING PATTERN "*.pb.h")

@@ -5,7 +5,7 @@
 // the numbers 0..99 keyed by x % 7 and summed with reduce_by_key into 4 partitions;
 // OUT receives part-NNNNN files of "key<TAB>sum" lines and OUT/_SUCCESS.
 //
-//   centella-submit --master centella://HOST:7077 --deploy-mode cluster --supervise \
+//   centella-submit --master centella://HOST:7077 --deploy-mode cluster --supervise
 //       build/examples/flaky_driver /abs/out /abs/marker
 #include <cstdint>
 #include <cstdio>

@@ -106,6 +106,11 @@ class Context {
   // centella.scheduler.mode=FAIR (see driver/scheduler/scheduling_policy.h).
   void SetSchedulerPool(std::string pool) { runtime_->SetSchedulerPool(std::move(pool)); }
 
+  // What the scheduler holds now: running jobs, stages, registered shuffles, shuffles
+  // removed since the start. Shuffles no live Rdd can reach are removed, so a driver that
+  // runs jobs for days holds only what its live handles need.
+  DagSchedulerStats SchedulerStats() const { return runtime_->SchedulerStats(); }
+
   int default_parallelism() const { return runtime_->default_parallelism(); }
   const std::string& app_id() const { return runtime_->app_id(); }
   const std::string& app_name() const { return runtime_->app_name(); }

@@ -500,6 +500,7 @@ class Rdd {
         std::make_shared<ShuffleMapRunner<Pipe, Agg, Part>>(pipe_, agg, shuffle_id, part);
     auto dep = std::make_shared<ShuffleDependency>(shuffle_id, node_, std::move(map_runner), n,
                                                    std::string(Agg::kName));
+    dep->set_release_hook(ctx_->runtime().ShuffleReleaseHook());
     auto node = std::make_shared<ShuffledNode<Agg>>(shuffle_id, std::move(agg));
     node->set_dependency(std::move(dep));
     ctx_->runtime().InitNode(*node, n);
@@ -518,6 +519,7 @@ class Rdd {
         pipe_, PassThroughAggregation<K, V>{}, shuffle_id, std::move(part));
     auto dep =
         std::make_shared<ShuffleDependency>(shuffle_id, node_, std::move(map_runner), n, name);
+    dep->set_release_hook(ctx_->runtime().ShuffleReleaseHook());
     auto node = std::make_shared<ShuffleReadNode<K, V>>(shuffle_id, order, std::move(name));
     node->set_dependency(std::move(dep));
     ctx_->runtime().InitNode(*node, n);

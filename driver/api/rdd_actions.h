@@ -34,7 +34,7 @@ template <class T, class Pipe>
 absl::StatusOr<int64_t> Rdd<T, Pipe>::DecodeCount(const std::vector<std::string>& parts) {
   int64_t total = 0;
   for (const std::string& bytes : parts) {
-    int64_t n;
+    int64_t n = 0;
     RETURN_IF_ERROR(DeserializeFromString(bytes, &n));
     total += n;
   }

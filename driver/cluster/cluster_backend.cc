@@ -1,11 +1,14 @@
 #include "driver/cluster/cluster_backend.h"
 
+#include <chrono>
+
 #include "absl/strings/str_cat.h"
 #include "common/logging/logger.h"
 #include "common/status/grpc_status.h"
 #include "driver/cluster/grpc_application_client.h"
 #include "driver/cluster/grpc_executor_client.h"
 #include "engine/task/task_runner.h"
+#include "shuffle.grpc.pb.h"
 
 namespace centella {
 namespace {
@@ -73,7 +76,10 @@ class ClusterBackend::Service final : public v1::Driver::Service {
 
 ClusterBackend::ClusterBackend(ClusterBackendOptions options, const SharedSecret* secret,
                                BroadcastManager* broadcasts)
-    : options_(std::move(options)), secret_(secret), broadcasts_(broadcasts) {}
+    : options_(std::move(options)),
+      secret_(secret),
+      broadcasts_(broadcasts),
+      cleanup_(std::make_unique<ThreadPool>(1, "shuffle-cleanup")) {}
 
 absl::StatusOr<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(
     ClusterBackendOptions options, const SharedSecret* secret, BroadcastManager* broadcasts) {
@@ -162,6 +168,8 @@ void ClusterBackend::Shutdown(bool succeeded) {
     shut_down_ = true;
   }
   stop_allocation_.Notify();
+  // Removals already asked for finish (each bounded by its deadline); later ones are moot.
+  cleanup_->Shutdown();
   if (allocation_thread_.joinable()) allocation_thread_.join();
   if (liveness_thread_.joinable()) liveness_thread_.join();
   std::vector<std::thread> attaching;
@@ -270,6 +278,7 @@ grpc::Status ClusterBackend::OnRegisterExecutor(const v1::RegisterExecutorReques
         Executor& ex = executors_[id];
         ex.host = req.address().host();
         ex.daemon_address = req.address().daemon_address();
+        if (!ex.daemon_address.empty()) daemons_.insert(ex.daemon_address);
         ex.connection = connection;
         changed = on_executors_changed_;
       }
@@ -354,6 +363,37 @@ void ClusterBackend::RemoveCachedRdd(int rdd_id) {
     for (auto& [id, ex] : executors_) connections.push_back(ex.connection);
   }
   for (auto& c : connections) c->RemoveRdd(rdd_id);
+}
+
+void ClusterBackend::RemoveShuffle(int shuffle_id) {
+  std::vector<std::string> daemons;
+  {
+    absl::MutexLock lock(&mu_);
+    if (shut_down_) return;
+    daemons.assign(daemons_.begin(), daemons_.end());
+  }
+  cleanup_->Schedule([this, shuffle_id, daemons = std::move(daemons)] {
+    for (const std::string& address : daemons) {
+      std::shared_ptr<grpc::Channel>& channel = cleanup_channels_[address];
+      if (channel == nullptr) channel = secret_->Connect(address);
+      v1::RemoveShuffleRequest request;
+      request.set_app_id(app_id_);
+      request.set_shuffle_id(shuffle_id);
+      v1::RemoveShuffleResponse response;
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+      grpc::Status s =
+          v1::ShuffleService::NewStub(channel)->RemoveShuffle(&context, request, &response);
+      if (s.ok()) {
+        Log()->debug("shuffle {} removed on {}: {} files, {} bytes", shuffle_id, address,
+                     response.files_removed(), response.bytes_freed());
+      } else {
+        // The files then go with the application's directory when the daemon cleans it.
+        Log()->warn("cannot remove shuffle {} on daemon {}: {}", shuffle_id, address,
+                    s.error_message());
+      }
+    }
+  });
 }
 
 void ClusterBackend::OnTaskUpdate(const std::string& executor_id, v1::TaskResult result) {

@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,6 +31,7 @@
 #include "common/auth/shared_secret.h"
 #include "common/config/conf.h"
 #include "common/rpc/rpc_server.h"
+#include "common/thread_pool/thread_pool.h"
 #include "driver.grpc.pb.h"
 #include "driver/broadcast/broadcast_manager.h"
 #include "driver/cluster/allocation_policy.h"
@@ -77,6 +79,9 @@ class ClusterBackend : public ExecutorBackend {
   void RemoveStage(int stage_id) override;
   void RemoveBroadcast(int64_t broadcast_id) override;
   void RemoveCachedRdd(int rdd_id) override;
+  // Sends ShuffleService.RemoveShuffle to every daemon that ran an executor of this
+  // application, from a thread of its own (one call at a time, 5 s each at most).
+  void RemoveShuffle(int shuffle_id) override;
   void ReportWaitingTasks(int waiting) override { waiting_tasks_ = waiting; }
 
   // Stops every executor and unregisters the application. Idempotent.
@@ -131,6 +136,13 @@ class ClusterBackend : public ExecutorBackend {
   // Ordered, so Executors() lists them in a stable order without sorting each call.
   std::map<std::string, Executor> executors_ ABSL_GUARDED_BY(mu_);
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+  // "host:port" of every daemon an executor of this application ran under: their
+  // shuffle directories may hold its map outputs even after the executor is gone.
+  std::set<std::string> daemons_ ABSL_GUARDED_BY(mu_);
+  // Runs RemoveShuffle calls (declared after the channels its one thread alone touches,
+  // so it is joined before they go).
+  std::map<std::string, std::shared_ptr<grpc::Channel>> cleanup_channels_;
+  std::unique_ptr<ThreadPool> cleanup_;
 };
 
 }  // namespace centella

@@ -620,8 +620,72 @@ void DagScheduler::FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> 
   task_scheduler_.JobEnded(job->id);
   auto done = std::move(job->done);
   jobs_.erase(job->id);
+  task_scheduler_.ForgetStage(stage->id);
   stages_.erase(stage->id);
+  if (!forget_pending_) {
+    forget_pending_ = true;
+    loop_->Post([this] { ForgetUnusedStages(); });
+  }
   done(std::move(outcome));
+}
+
+void DagScheduler::ForgetUnusedStages() {
+  loop_->AssertInLoop("DagScheduler::ForgetUnusedStages");
+  forget_pending_ = false;
+  absl::flat_hash_set<Stage*> used;
+  for (const auto& [id, job] : jobs_) {
+    std::vector<Stage*> stack{job->stage};
+    while (!stack.empty()) {
+      Stage* s = stack.back();
+      stack.pop_back();
+      if (!used.insert(s).second) continue;
+      for (Stage* p : s->parents) stack.push_back(p);
+    }
+  }
+  std::vector<Stage*> unused;
+  for (const auto& [id, stage] : stages_) {
+    if (!used.contains(stage.get())) unused.push_back(stage.get());
+  }
+  // Parents of a used stage are used, so every stage pointing at one of these goes too.
+  for (Stage* stage : unused) ForgetStage(stage);
+}
+
+void DagScheduler::ForgetStage(Stage* stage) {
+  const bool active = running_.erase(stage) + waiting_.erase(stage) > 0;
+  // A finished stage told the executors already (MarkStageFinished).
+  if (active) backend_->RemoveStage(stage->id);
+  task_scheduler_.ForgetStage(stage->id);
+  failed_stages_.erase(stage->id);
+  if (stage->is_map()) shuffle_stages_.erase(stage->shuffle_dep->shuffle_id());
+  // May drop the last reference to a ShuffleDependency, whose hook then posts
+  // RemoveShuffle to this loop.
+  stages_.erase(stage->id);
+}
+
+void DagScheduler::RemoveShuffle(int shuffle_id) {
+  loop_->Post([this, shuffle_id] {
+    // A stage using the shuffle holds its dependency, so none can exist; if a later
+    // job built one anyway, its outputs must stay.
+    if (shuffle_stages_.contains(shuffle_id)) return;
+    map_outputs_.RemoveShuffle(shuffle_id);
+    backend_->RemoveShuffle(shuffle_id);
+    ++shuffles_removed_;
+  });
+}
+
+DagSchedulerStats DagScheduler::Stats() {
+  return loop_
+      ->PostAndWait([this] {
+        DagSchedulerStats stats;
+        stats.active_jobs = static_cast<int>(jobs_.size());
+        stats.stages = static_cast<int>(stages_.size());
+        stats.map_stages = static_cast<int>(shuffle_stages_.size());
+        stats.registered_shuffles = map_outputs_.num_shuffles();
+        stats.task_scheduler_stages = task_scheduler_.tracked_stages();
+        stats.shuffles_removed = shuffles_removed_;
+        return stats;
+      })
+      .value_or(DagSchedulerStats{});
 }
 
 }  // namespace centella

@@ -26,6 +26,7 @@
 #include "absl/time/time.h"
 #include "common/event_loop/event_loop.h"
 #include "driver/accumulator/accumulator_registry.h"
+#include "driver/dag/dag_scheduler_stats.h"
 #include "driver/dag/scheduler_listener.h"
 #include "driver/dag/stage.h"
 #include "driver/scheduler/executor_backend.h"
@@ -101,6 +102,14 @@ class DagScheduler {
   // unpersist(): forgets where the RDD's partitions were cached. Thread-safe.
   void ForgetCachedRdd(int rdd_id);
 
+  // The shuffle can no longer be read by any job (its ShuffleDependency is gone): forgets
+  // its map outputs and deletes its files on the executors. Thread-safe and non-blocking
+  // (it may be called on the loop thread itself).
+  void RemoveShuffle(int shuffle_id);
+
+  // A snapshot taken on the loop (waits for it); zeros once the loop has stopped.
+  DagSchedulerStats Stats();
+
  private:
   struct Job {
     int id;
@@ -145,6 +154,12 @@ class DagScheduler {
   // have stopped (they may be writing its output) or after failed_job_task_wait, unless
   // `now` is set.
   void FinishJob(Job* job, absl::StatusOr<std::vector<std::string>> outcome, bool now = false);
+  // Drops the stages no running job uses (posted after a job ends, so that no handler
+  // up the stack still holds one): what a later job needs again is rebuilt from its
+  // lineage, and its map outputs, kept by shuffle id, are found registered.
+  void ForgetUnusedStages();
+  // Removes `stage` from every table of this scheduler and of the task scheduler.
+  void ForgetStage(Stage* stage);
   bool StageUsedByJob(Stage* stage, const Job& job) const;
   StageInfo Info(const Stage& stage) const;
 
@@ -168,6 +183,8 @@ class DagScheduler {
   absl::Status application_ended_;
   // Since when jobs have been waiting with no executor registered (one episode).
   std::optional<absl::Time> no_executors_since_;
+  bool forget_pending_ = false;
+  int64_t shuffles_removed_ = 0;
 
   // Declared last so it is destroyed first: no handler runs once members are gone.
   std::unique_ptr<EventLoop> loop_;

@@ -194,16 +194,17 @@ absl::StatusOr<std::unique_ptr<DriverRuntime>> DriverRuntime::Create(ContextOpti
   ASSIGN_OR_RETURN(absl::Duration no_executors_timeout, ctx->conf_.Get(kNoExecutorsTimeout));
   ASSIGN_OR_RETURN(TaskScheduler::SpeculationOptions speculation, SpeculationFromConf(ctx->conf_));
   ASSIGN_OR_RETURN(SchedulingPolicy scheduling, SchedulingPolicy::FromConf(ctx->conf_));
-  DagSchedulerOptions dag_options{ctx->app_id_,
-                                  static_cast<int>(max_failures),
-                                  /*max_stage_attempts=*/4,
-                                  ctx->listeners_.get(),
-                                  ctx->accumulators_.get(),
-                                  locality_wait,
-                                  no_executors_timeout,
-                                  speculation};
+  DagSchedulerOptions dag_options;
+  dag_options.app_id = ctx->app_id_;
+  dag_options.max_task_failures = static_cast<int>(max_failures);
+  dag_options.listener = ctx->listeners_.get();
+  dag_options.accumulators = ctx->accumulators_.get();
+  dag_options.locality_wait = locality_wait;
+  dag_options.no_executors_timeout = no_executors_timeout;
+  dag_options.speculation = speculation;
   dag_options.scheduling = std::move(scheduling);
   ctx->scheduler_ = std::make_unique<DagScheduler>(ctx->backend_.get(), std::move(dag_options));
+  ctx->cleaner_ = std::make_shared<ContextCleaner>(ctx->scheduler_.get());
   ctx->callbacks_ = std::make_unique<ThreadPool>(1, "job-callbacks");
   if (master.kind == MasterUrl::Kind::kLocal) {
     Log()->info("Started {} ({}) on {} with {} task threads", ctx->app_name_, ctx->app_id_,
@@ -217,6 +218,8 @@ absl::StatusOr<std::unique_ptr<DriverRuntime>> DriverRuntime::Create(ContextOpti
 DriverRuntime::~DriverRuntime() {
   // Queued job callbacks run while the scheduler they may call still exists.
   if (callbacks_) callbacks_->Shutdown();
+  // Shuffles dropped from now on go with the application's directories.
+  if (cleaner_) cleaner_->Stop();
   // Task threads first, so no result is delivered to a scheduler being destroyed; then the
   // scheduler (its loop may still call into the stopped backend); then the backend.
   if (backend_) backend_->Shutdown();
@@ -233,6 +236,10 @@ void DriverRuntime::InitNode(NodeBase& node, int num_partitions,
   node.set_identity(next_rdd_id_++, num_partitions);
   node.set_parents(std::move(parents));
 }
+
+std::function<void(int)> DriverRuntime::ShuffleReleaseHook() { return cleaner_->ShuffleHook(); }
+
+DagSchedulerStats DriverRuntime::SchedulerStats() const { return scheduler_->Stats(); }
 
 int DriverRuntime::num_executors() const { return static_cast<int>(backend_->Executors().size()); }
 

@@ -17,6 +17,7 @@
 #define CENTELLA_DRIVER_RUNTIME_DRIVER_RUNTIME_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@
 #include "driver/accumulator/accumulator_registry.h"
 #include "driver/api/context_options.h"
 #include "driver/broadcast/broadcast_manager.h"
+#include "driver/dag/dag_scheduler_stats.h"
+#include "driver/runtime/context_cleaner.h"
 #include "driver/runtime/job_completion.h"
 #include "driver/runtime/master_url.h"
 #include "engine/task/node.h"
@@ -68,6 +71,11 @@ class DriverRuntime {
   void InitNode(NodeBase& node, int num_partitions,
                 std::vector<std::shared_ptr<NodeBase>> parents = {});
   int NewShuffleId() { return next_shuffle_id_++; }
+  // The release hook of every ShuffleDependency: removes the shuffle once nothing can
+  // read it (see ContextCleaner).
+  std::function<void(int shuffle_id)> ShuffleReleaseHook();
+  // What the scheduler holds now (jobs, stages, shuffles); see DagSchedulerStats.
+  DagSchedulerStats SchedulerStats() const;
   // Drops a persisted RDD's cached partitions everywhere (Rdd::unpersist).
   void Unpersist(int rdd_id);
   // <centella.checkpoint.dir>/<app id>, absolute; FailedPrecondition when not configured.
@@ -114,6 +122,8 @@ class DriverRuntime {
   std::unique_ptr<FanOutListener> listeners_;
   std::unique_ptr<ExecutorBackend> backend_;
   std::unique_ptr<DagScheduler> scheduler_;
+  // Removes unreachable shuffles; stopped before the scheduler goes.
+  std::shared_ptr<ContextCleaner> cleaner_;
   // Runs JobCompletion callbacks (one thread: a job's callbacks never race each other).
   // Declared last: destroyed first, running what is queued while the scheduler lives.
   std::unique_ptr<ThreadPool> callbacks_;

@@ -60,6 +60,10 @@ class ExecutorBackend {
   virtual void RemoveBroadcast(int64_t broadcast_id) {}
   // Drops the cached partitions of an unpersisted RDD on every executor.
   virtual void RemoveCachedRdd(int rdd_id) {}
+  // Deletes every map output file of a shuffle no job can read any more, wherever it is
+  // stored. Returns at once (a cluster's daemons are told in the background); a failure
+  // is logged, never fatal: the files go with the application's directory at the end.
+  virtual void RemoveShuffle(int shuffle_id) {}
   // How many tasks wait for a free slot (reported by the task scheduler after every
   // change), for dynamic allocation. Thread-safe; cheap.
   virtual void ReportWaitingTasks(int waiting) {}

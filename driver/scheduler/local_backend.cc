@@ -1,5 +1,9 @@
 #include "driver/scheduler/local_backend.h"
 
+#include <string>
+
+#include "common/logging/logger.h"
+
 namespace centella {
 
 LocalBackend::LocalBackend(int num_threads, std::string shuffle_dir, BlockCodec codec,
@@ -41,6 +45,12 @@ void LocalBackend::RemoveStage(int stage_id) {
   interrupts_.ForgetStage(stage_id);
   absl::MutexLock lock(&mu_);
   absl::erase_if(stages_, [stage_id](const auto& kv) { return kv.first.first == stage_id; });
+}
+
+void LocalBackend::RemoveShuffle(int shuffle_id) {
+  if (absl::Status s = store_.RemoveShuffle(shuffle_id); !s.ok()) {
+    GetLogger("local-backend")->warn("{}", std::string(s.message()));
+  }
 }
 
 void LocalBackend::LaunchTasks(const std::string& executor_id,

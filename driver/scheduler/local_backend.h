@@ -47,6 +47,7 @@ class LocalBackend : public ExecutorBackend {
   }
   void RemoveStage(int stage_id) override;
   void RemoveCachedRdd(int rdd_id) override { blocks_.RemoveRdd(rdd_id); }
+  void RemoveShuffle(int shuffle_id) override;
 
   // Finishes queued tasks and joins the task threads; later launches are dropped. Call
   // before destroying the scheduler that receives the results.

@@ -44,6 +44,8 @@ class MapOutputRegistry {
 
   // Forgets a shuffle entirely.
   void RemoveShuffle(int shuffle_id) { shuffles_.erase(shuffle_id); }
+  // Shuffles registered and not removed.
+  int num_shuffles() const { return static_cast<int>(shuffles_.size()); }
 
   int64_t epoch() const { return epoch_; }
 

@@ -23,7 +23,10 @@ void TaskScheduler::Submit(std::shared_ptr<const v1::StagePlan> plan,
   for (v1::TaskDescriptor& t : tasks) {
     succeeded_.erase({t.stage_id(), t.partition()});
     speculated_.erase({t.stage_id(), t.partition()});
-    Pending p{plan, std::move(t), {}, now};
+    Pending p;
+    p.plan = plan;
+    p.task = std::move(t);
+    p.queued = now;
     p.job_id = job_id;
     for (int rdd : cached_rdds) {
       if (const std::vector<std::string>* where = cache_.Get(rdd, p.task.partition())) {
@@ -238,6 +241,12 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
   for (const v1::CachedBlock& b : result.dropped_blocks()) {
     cache_.Remove(b.rdd_id(), b.partition(), executor_id);
   }
+  auto attempt = current_attempt_.find(result.stage_id());
+  if (attempt == current_attempt_.end()) {
+    // A straggler of a forgotten stage: its slot is free again, nothing else to keep.
+    LaunchReady();
+    return Verdict::kIgnored;
+  }
   if (result.state() == v1::TASK_STATE_FINISHED) {
     double micros = static_cast<double>(result.metrics().run_time_micros());
     avg_task_micros_ = avg_task_micros_ >= 1e9 ? micros : 0.8 * avg_task_micros_ + 0.2 * micros;
@@ -257,7 +266,7 @@ TaskScheduler::Verdict TaskScheduler::OnResult(const v1::TaskResult& result) {
       result.state() != v1::TASK_STATE_FETCH_FAILED) {
     verdict = Verdict::kIgnored;
   } else if (cancelled_stages_.contains(result.stage_id()) ||
-             result.stage_attempt() != current_attempt_[result.stage_id()]) {
+             result.stage_attempt() != attempt->second) {
     // A task of a cancelled or superseded attempt: its success still counts (its output
     // is as good as any), its failure says nothing about the current attempt.
     verdict = result.state() == v1::TASK_STATE_FINISHED ? Verdict::kFinished : Verdict::kIgnored;
@@ -302,6 +311,21 @@ void TaskScheduler::CancelStage(int stage_id) {
     it = queue.empty() ? queues_.erase(it) : std::next(it);
   }
   stage_times_.erase(stage_id);
+}
+
+void TaskScheduler::ForgetStage(int stage_id) {
+  CancelStage(stage_id);
+  cancelled_stages_.erase(stage_id);
+  current_attempt_.erase(stage_id);
+  auto of_stage = [stage_id](const auto& entry) { return entry.first.first == stage_id; };
+  absl::erase_if(launches_, of_stage);
+  absl::erase_if(failures_, of_stage);
+  absl::erase_if(succeeded_, [stage_id](const std::pair<int, int>& key) {
+    return key.first == stage_id;
+  });
+  absl::erase_if(speculated_, [stage_id](const std::pair<int, int>& key) {
+    return key.first == stage_id;
+  });
 }
 
 }  // namespace centella

@@ -87,6 +87,14 @@ class TaskScheduler {
                    [job_id](const auto& kv) { return kv.first.first == job_id; });
   }
 
+  // Forgets everything kept about the stage (attempts, failures, successes, run times) and
+  // drops its queued tasks: its DAG stage is gone. Its tasks still running keep their
+  // slots until their results arrive; those results are then ignored.
+  void ForgetStage(int stage_id);
+  // Stages something is kept about (live stages plus forgotten ones with running tasks'
+  // bookkeeping): bounded by the stages in use, however many jobs have run.
+  int tracked_stages() const { return static_cast<int>(current_attempt_.size()); }
+
   // How long a task waits for a preferred executor (default 3 s, as Spark's
   // spark.locality.wait); `revive_after(d)` must call Revive() after d, from the owner's
   // loop, to launch tasks whose wait has run out.

@@ -88,9 +88,10 @@ TEST(AccumulatorMergeTest, OnlyTheFirstSuccessOfEachPartitionCounts) {
   ScriptedBackend backend;
   absl::StatusOr<std::vector<std::string>> outcome;
   {
-    DagScheduler scheduler(&backend,
-                           DagSchedulerOptions{"app-test", /*max_task_failures=*/4,
-                                               /*max_stage_attempts=*/4, nullptr, &registry});
+    DagSchedulerOptions options;
+    options.app_id = "app-test";
+    options.accumulators = &registry;
+    DagScheduler scheduler(&backend, std::move(options));
     std::thread job([&] { outcome = scheduler.RunJob(rdd.AsNode(), runner, {0, 1, 2, 3}, "job"); });
 
     // Partition 0: the first attempt fails after adding; its retry counts.

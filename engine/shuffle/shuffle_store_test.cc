@@ -47,7 +47,9 @@ TEST_P(ShuffleStoreTest, EveryBlockReadsBackExactly) {
     std::string got;
     ASSERT_TRUE(store.ReadBlock(3, 5, 0, r, &got).ok());
     EXPECT_EQ(got, blocks[r]) << "block " << r;
-    if (blocks[r].empty()) EXPECT_EQ((*sizes)[r], 0u);
+    if (blocks[r].empty()) {
+      EXPECT_EQ((*sizes)[r], 0u);
+    }
   }
   // One data file and one index per map attempt, nothing else left behind.
   int files = 0;
