@@ -141,10 +141,26 @@ TEST(TaskSchedulerPoolsTest, RunningAttemptsOfAStageCanBeKilled) {
   EXPECT_TRUE(scheduler.RunningAttemptsOfStage(20).empty());
 }
 
+TEST(TaskSchedulerPoolsTest, AForgottenStageKeepsNothingAndItsStragglersFreeTheirSlots) {
+  RecordingBackend backend({"a"});
+  TaskScheduler scheduler(&backend, 4);
+  scheduler.Submit(Plan(10), StageTasks(10, 1), {}, 0);
+  scheduler.Submit(Plan(20), StageTasks(20, 1), {}, 1);
+  ASSERT_EQ(backend.order.size(), 1u);  // one slot: stage 20 waits
+  EXPECT_EQ(scheduler.tracked_stages(), 2);
+  scheduler.ForgetStage(10);
+  EXPECT_EQ(scheduler.tracked_stages(), 1);
+  // The straggler's result is ignored, whatever it says, and its slot goes to stage 20.
+  EXPECT_EQ(scheduler.OnResult(FinishedTask(backend.order[0])), TaskScheduler::Verdict::kIgnored);
+  ASSERT_EQ(backend.order.size(), 2u);
+  EXPECT_EQ(backend.order[1].stage_id(), 20);
+  EXPECT_EQ(scheduler.tracked_stages(), 1);
+}
+
 TEST(TaskSchedulerRetryTest, AFailedTaskIsRetriedOnAnotherExecutor) {
   RecordingBackend backend({"a", "b"});
   TaskScheduler scheduler(&backend, 4);
-  scheduler.Submit(std::make_shared<v1::StagePlan>(), Tasks(1));
+  scheduler.Submit(Plan(1), Tasks(1));
   ASSERT_EQ(backend.launched["a"], (std::vector<int>{0}));
   EXPECT_EQ(scheduler.OnResult(Failed(backend, 0)), TaskScheduler::Verdict::kRetrying);
   EXPECT_EQ(backend.launched["a"], (std::vector<int>{0}));
@@ -154,7 +170,7 @@ TEST(TaskSchedulerRetryTest, AFailedTaskIsRetriedOnAnotherExecutor) {
 TEST(TaskSchedulerRetryTest, AnExecutorFailingTasksIsExcludedForTheJob) {
   RecordingBackend backend({"a", "b"});
   TaskScheduler scheduler(&backend, 4);
-  scheduler.Submit(std::make_shared<v1::StagePlan>(), Tasks(6));
+  scheduler.Submit(Plan(1), Tasks(6));
   ASSERT_EQ(backend.launched["a"], (std::vector<int>{0}));
   ASSERT_EQ(backend.launched["b"], (std::vector<int>{1}));
   scheduler.OnResult(Failed(backend, 0));  // 0 waits for b; a takes 2
@@ -176,7 +192,7 @@ TEST(TaskSchedulerRetryTest, AnExecutorFailingTasksIsExcludedForTheJob) {
 TEST(TaskSchedulerRetryTest, ExclusionLastsForTheWholeJobAndOnlyForIt) {
   RecordingBackend backend({"a", "b"});
   TaskScheduler scheduler(&backend, 4);
-  auto plan = std::make_shared<v1::StagePlan>();
+  auto plan = Plan(1);
   scheduler.Submit(plan, Tasks(3), {}, /*job_id=*/5);
   scheduler.OnResult(Failed(backend, 0));  // a: 0 failed, takes 2
   scheduler.OnResult(Failed(backend, 2));  // a: two tasks of job 5 failed
@@ -206,7 +222,7 @@ TEST(TaskSchedulerRetryTest, TasksCarryTheEpochOfTheirLaunch) {
   TaskScheduler scheduler(&backend, 4);
   int64_t epoch = 3;
   scheduler.SetEpochSource([&epoch] { return epoch; });
-  scheduler.Submit(std::make_shared<v1::StagePlan>(), Tasks(2));
+  scheduler.Submit(Plan(1), Tasks(2));
   EXPECT_EQ(backend.epochs[0], 3);
   epoch = 4;  // outputs were lost while partition 1 waited for the slot
   scheduler.OnResult(Finished(backend, 0));
@@ -216,8 +232,7 @@ TEST(TaskSchedulerRetryTest, TasksCarryTheEpochOfTheirLaunch) {
 TEST(TaskSchedulerRetryTest, FailuresOfASupersededAttemptAreIgnored) {
   RecordingBackend backend({"a", "b"});
   TaskScheduler scheduler(&backend, 4);
-  auto attempt0 = std::make_shared<v1::StagePlan>();
-  attempt0->set_stage_id(1);
+  auto attempt0 = Plan(1);
   scheduler.Submit(attempt0, Tasks(2));
   v1::TaskResult late = Failed(backend, 1);  // reported after the stage was resubmitted
   late.set_state(v1::TASK_STATE_FETCH_FAILED);
@@ -237,7 +252,7 @@ TEST(TaskSchedulerRetryTest, FailuresOfASupersededAttemptAreIgnored) {
 TEST(TaskSchedulerRetryTest, TheOnlyExecutorLeftStillGetsTheRetries) {
   RecordingBackend backend({"a"});
   TaskScheduler scheduler(&backend, 4);
-  auto plan = std::make_shared<v1::StagePlan>();
+  auto plan = Plan(1);
   std::vector<v1::TaskDescriptor> tasks = Tasks(2);
   scheduler.Submit(plan, {tasks[0]});
   scheduler.OnResult(Failed(backend, 0));
@@ -256,7 +271,7 @@ TEST(TaskSchedulerLocalityTest, TasksGoToTheExecutorHoldingTheirPartition) {
   TaskScheduler scheduler(&backend, 4);
   // The opposite of what first-come order would give: 0 and 2 on b, 1 and 3 on a.
   for (int p = 0; p < 4; ++p) scheduler.cache_locations().Add(7, p, p % 2 == 0 ? "b" : "a");
-  scheduler.Submit(std::make_shared<v1::StagePlan>(), Tasks(4), {7});
+  scheduler.Submit(Plan(1), Tasks(4), {7});
   EXPECT_EQ(backend.launched["a"], (std::vector<int>{1}));
   EXPECT_EQ(backend.launched["b"], (std::vector<int>{0}));
   scheduler.OnResult(Finished(backend, 1));
@@ -273,7 +288,7 @@ TEST(TaskSchedulerLocalityTest, ATaskWaitsForItsHolderThenRunsAnywhere) {
                             [&revives](absl::Duration d) { revives.push_back(d); });
   scheduler.cache_locations().Add(7, 0, "a");
   scheduler.cache_locations().Add(7, 1, "a");
-  scheduler.Submit(std::make_shared<v1::StagePlan>(), Tasks(2), {7});
+  scheduler.Submit(Plan(1), Tasks(2), {7});
   // a runs partition 0; b stays idle rather than take partition 1 at once.
   EXPECT_EQ(backend.launched["a"], (std::vector<int>{0}));
   EXPECT_TRUE(backend.launched["b"].empty());
@@ -288,14 +303,14 @@ TEST(TaskSchedulerLocalityTest, NoWaitingForAnExecutorThatIsGone) {
   RecordingBackend backend({"a"});
   TaskScheduler scheduler(&backend, 4);
   scheduler.cache_locations().Add(7, 0, "lost");
-  scheduler.Submit(std::make_shared<v1::StagePlan>(), Tasks(1), {7});
+  scheduler.Submit(Plan(1), Tasks(1), {7});
   EXPECT_EQ(backend.launched["a"], (std::vector<int>{0}));
 }
 
 TEST(TaskSchedulerLocalityTest, ResultsUpdateTheCacheLocations) {
   RecordingBackend backend({"a"});
   TaskScheduler scheduler(&backend, 4);
-  scheduler.Submit(std::make_shared<v1::StagePlan>(), Tasks(1));
+  scheduler.Submit(Plan(1), Tasks(1));
   v1::TaskResult r = Finished(backend, 0);
   v1::CachedBlock* b = r.add_cached_blocks();
   b->set_rdd_id(3);

@@ -2,6 +2,7 @@
 // driver leave its registered shuffles and stages, the shuffle directories on disk and
 // its resident memory where they were after the first 200 — on a local master and on a
 // cluster, whose daemons delete the files when the driver asks (ShuffleService.RemoveShuffle).
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -108,6 +109,11 @@ TEST_P(CleanerTest, TwoThousandShuffleJobsLeaveTheDriverFlat) {
   EXPECT_GE(end.shuffles_removed, kJobs - 1);
   EXPECT_LE(at_200.registered_shuffles, 3);
 
+  std::printf("%s: resident %lld KiB after job 200, %lld KiB after job %d; %lld shuffles "
+              "removed\n",
+              GetParam().c_str(), static_cast<long long>(rss_at_200),
+              static_cast<long long>(rss_at_end), kJobs,
+              static_cast<long long>(end.shuffles_removed));
   EXPECT_GT(rss_at_200, 0);
   EXPECT_LE(rss_at_end, rss_at_200 + rss_at_200 / 10)
       << "resident memory grew from " << rss_at_200 << " KiB after job 200 to " << rss_at_end
