@@ -468,6 +468,9 @@ class Rdd {
     auto runner = std::make_shared<ResultRunner<Pipe, Action>>(pipe_, std::move(action));
     return ctx_->runtime().RunJob(node_, std::move(runner), std::move(parts), std::string(name));
   }
+  // aggregate() as job `name`: fold() is aggregate(zero, f, f) under its own job name.
+  template <class U, class Seq, class Comb>
+  absl::StatusOr<U> RunAggregate(U zero, Seq seq, Comb comb, std::string_view name) const;
   // RunAction without waiting.
   template <class Action>
   std::shared_ptr<JobCompletion> SubmitAction(Action action, std::string_view name) const {

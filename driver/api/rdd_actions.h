@@ -96,27 +96,24 @@ absl::StatusOr<T> Rdd<T, Pipe>::first() const {
 template <class T, class Pipe>
 template <class F>
 absl::StatusOr<T> Rdd<T, Pipe>::fold(T zero, F f) const {
-  static_assert(kIsSerializable<T>, CENTELLA_RECORD_MESSAGE);
-  static_assert(kIsShippable<F>, CENTELLA_SHIPPABLE_MESSAGE);
-  ASSIGN_OR_RETURN(std::vector<std::string> parts,
-                   RunAction(FoldAction<T, F>{zero, f, std::nullopt}, AllPartitions(), "fold"));
-  T acc = zero;
-  for (const std::string& bytes : parts) {
-    T part{};
-    RETURN_IF_ERROR(DeserializeFromString(bytes, &part));
-    acc = std::invoke(f, std::move(acc), std::move(part));
-  }
-  return acc;
+  return RunAggregate(std::move(zero), f, f, "fold");
 }
 
 template <class T, class Pipe>
 template <class U, class Seq, class Comb>
 absl::StatusOr<U> Rdd<T, Pipe>::aggregate(U zero, Seq seq, Comb comb) const {
+  return RunAggregate(std::move(zero), std::move(seq), std::move(comb), "aggregate");
+}
+
+template <class T, class Pipe>
+template <class U, class Seq, class Comb>
+absl::StatusOr<U> Rdd<T, Pipe>::RunAggregate(U zero, Seq seq, Comb comb,
+                                             std::string_view name) const {
   static_assert(kIsSerializable<U>, CENTELLA_RECORD_MESSAGE);
   static_assert(kIsShippable<Seq>, CENTELLA_SHIPPABLE_MESSAGE);
   ASSIGN_OR_RETURN(
       std::vector<std::string> parts,
-      RunAction(AggregateAction<U, Seq>{zero, seq, std::nullopt}, AllPartitions(), "aggregate"));
+      RunAction(AggregateAction<U, Seq>{zero, seq, std::nullopt}, AllPartitions(), name));
   U acc = zero;
   for (const std::string& bytes : parts) {
     U part{};

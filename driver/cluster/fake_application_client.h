@@ -9,8 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "common/sync/guarded.h"
 #include "driver/cluster/application_client.h"
 
 namespace centella {
@@ -20,35 +19,37 @@ class FakeApplicationClient final : public ApplicationClient {
   explicit FakeApplicationClient(std::string app_id) : app_id_(std::move(app_id)) {}
 
   // "sha256-of:<path>": the fake does not read the file.
-  absl::StatusOr<std::string> UploadBinary(const std::string& binary_path) override
-      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<std::string> UploadBinary(const std::string& binary_path) override;
   absl::StatusOr<std::string> Register(v1::ApplicationDescription description,
-                                       std::string driver_address, EventCallback on_event) override
-      ABSL_LOCKS_EXCLUDED(mu_);
-  absl::Status RequestExecutors(int target) override ABSL_LOCKS_EXCLUDED(mu_);
+                                       std::string driver_address, EventCallback on_event) override;
+  absl::Status RequestExecutors(int target) override;
   absl::Status KillExecutors(const std::vector<std::string>& executor_ids,
-                             const std::string& reason) override ABSL_LOCKS_EXCLUDED(mu_);
-  void Unregister(bool succeeded, const std::string& message) override ABSL_LOCKS_EXCLUDED(mu_);
+                             const std::string& reason) override;
+  void Unregister(bool succeeded, const std::string& message) override;
 
   // ---- the manager's side, played by the test ----
-  void Emit(const v1::ApplicationEvent& event) ABSL_LOCKS_EXCLUDED(mu_);
+  void Emit(const v1::ApplicationEvent& event);
 
-  std::optional<v1::ApplicationDescription> registered() const ABSL_LOCKS_EXCLUDED(mu_);
-  std::string driver_address() const ABSL_LOCKS_EXCLUDED(mu_);
-  std::vector<int> requested_totals() const ABSL_LOCKS_EXCLUDED(mu_);
-  std::vector<std::string> killed_executors() const ABSL_LOCKS_EXCLUDED(mu_);
+  std::optional<v1::ApplicationDescription> registered() const {
+    return state_.Get(&State::registered);
+  }
+  std::string driver_address() const { return state_.Get(&State::driver_address); }
+  std::vector<int> requested_totals() const { return state_.Get(&State::requested_totals); }
+  std::vector<std::string> killed_executors() const { return state_.Get(&State::killed_executors); }
   // Unregister's `succeeded`, once it was called.
-  std::optional<bool> unregistered() const ABSL_LOCKS_EXCLUDED(mu_);
+  std::optional<bool> unregistered() const { return state_.Get(&State::unregistered); }
 
  private:
+  struct State {
+    std::optional<v1::ApplicationDescription> registered;
+    std::string driver_address;
+    EventCallback on_event;
+    std::vector<int> requested_totals;
+    std::vector<std::string> killed_executors;
+    std::optional<bool> unregistered;
+  };
   const std::string app_id_;
-  mutable absl::Mutex mu_;
-  std::optional<v1::ApplicationDescription> registered_ ABSL_GUARDED_BY(mu_);
-  std::string driver_address_ ABSL_GUARDED_BY(mu_);
-  EventCallback on_event_ ABSL_GUARDED_BY(mu_);
-  std::vector<int> requested_totals_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::string> killed_executors_ ABSL_GUARDED_BY(mu_);
-  std::optional<bool> unregistered_ ABSL_GUARDED_BY(mu_);
+  Guarded<State> state_;
 };
 
 }  // namespace centella

@@ -7,6 +7,7 @@
 
 #include "centella/centella.h"
 #include "driver/tests/compressed_fixtures.h"
+#include "driver/tests/local_files_fixture.h"
 #include "gtest/gtest.h"
 
 namespace centella {
@@ -20,20 +21,9 @@ std::string Join(const std::vector<std::string>& lines) {
   return s;
 }
 
-class TextFileCompressedTest : public ::testing::TestWithParam<int> {
+class TextFileCompressedTest : public LocalFilesFixture {
  protected:
-  void SetUp() override {
-    ContextOptions options;
-    options.master = "local[" + std::to_string(GetParam()) + "]";
-    auto ctx = Context::Create(std::move(options));
-    ASSERT_TRUE(ctx.ok()) << ctx.status();
-    ctx_ = *std::move(ctx);
-    dir_ = fs::path(::testing::TempDir()) /
-           ("text-compressed-" + std::to_string(::getpid()) + "-" + std::to_string(GetParam()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  TextFileCompressedTest() : LocalFilesFixture("text-compressed") {}
 
   // Lines of random words, some empty, some long.
   std::vector<std::string> RandomLines(int n) {
@@ -58,9 +48,7 @@ class TextFileCompressedTest : public ::testing::TestWithParam<int> {
     return ctx_->text_file(path, min_partitions).collect();
   }
 
-  std::unique_ptr<Context> ctx_;
   std::mt19937_64 rng_{17};
-  fs::path dir_;
 };
 
 TEST_P(TextFileCompressedTest, PlainGzipAndZstdFilesReadTheSameLines) {

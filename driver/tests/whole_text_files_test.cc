@@ -10,6 +10,7 @@
 
 #include "centella/centella.h"
 #include "driver/tests/compressed_fixtures.h"
+#include "driver/tests/local_files_fixture.h"
 #include "engine/rdd/whole_text_files_node.h"
 #include "gtest/gtest.h"
 
@@ -19,20 +20,9 @@ namespace {
 namespace fs = std::filesystem;
 using FileRecord = std::pair<std::string, std::string>;
 
-class WholeTextFilesTest : public ::testing::TestWithParam<int> {
+class WholeTextFilesTest : public LocalFilesFixture {
  protected:
-  void SetUp() override {
-    ContextOptions options;
-    options.master = "local[" + std::to_string(GetParam()) + "]";
-    auto ctx = Context::Create(std::move(options));
-    ASSERT_TRUE(ctx.ok()) << ctx.status();
-    ctx_ = *std::move(ctx);
-    dir_ = fs::path(::testing::TempDir()) /
-           ("whole-files-" + std::to_string(::getpid()) + "-" + std::to_string(GetParam()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  WholeTextFilesTest() : LocalFilesFixture("whole-files") {}
 
   // Any bytes, line breaks and NULs included.
   std::string RandomContent(size_t max_size) {
@@ -55,9 +45,7 @@ class WholeTextFilesTest : public ::testing::TestWithParam<int> {
     reference_[path] = content;
   }
 
-  std::unique_ptr<Context> ctx_;
   std::mt19937_64 rng_{static_cast<uint64_t>(GetParam()) * 1000 + 7};
-  fs::path dir_;
   std::map<std::string, std::string> reference_;  // absolute path -> content
 };
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 
 namespace centella {
@@ -16,7 +15,7 @@ constexpr int kGzipWindowBits = 16 + MAX_WBITS;
 }  // namespace
 
 GzipInputStream::GzipInputStream(std::unique_ptr<InputStream> source, std::string name)
-    : source_(std::move(source)), name_(std::move(name)), in_(kInputChunk, '\0') {
+    : DecompressingInputStream(std::move(source), "gzip", std::move(name), kInputChunk) {
   initialized_ = inflateInit2(&z_, kGzipWindowBits) == Z_OK;
 }
 
@@ -24,28 +23,19 @@ GzipInputStream::~GzipInputStream() {
   if (initialized_) inflateEnd(&z_);
 }
 
-absl::Status GzipInputStream::Corrupt(const char* detail) const {
-  return absl::DataLossError(absl::StrCat("corrupt gzip input file ", name_, ": ",
-                                          detail != nullptr ? detail : "undecodable data"));
-}
-
 absl::StatusOr<size_t> GzipInputStream::Read(char* buffer, size_t size) {
-  if (!initialized_) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("cannot start a gzip decoder for input file ", name_));
-  }
+  if (!initialized_) return CannotStart();
   z_.next_out = reinterpret_cast<Bytef*>(buffer);
   z_.avail_out = static_cast<uInt>(std::min<size_t>(size, UINT32_MAX));
   const uInt capacity = z_.avail_out;
   while (z_.avail_out == capacity) {
-    if (z_.avail_in == 0 && !source_done_) {
-      ASSIGN_OR_RETURN(size_t n, source_->Read(in_.data(), in_.size()));
-      source_done_ = n == 0;
-      z_.next_in = reinterpret_cast<Bytef*>(in_.data());
-      z_.avail_in = static_cast<uInt>(n);
+    if (z_.avail_in == 0 && !source_done()) {
+      ASSIGN_OR_RETURN(absl::Span<char> in, Refill());
+      z_.next_in = reinterpret_cast<Bytef*>(in.data());
+      z_.avail_in = static_cast<uInt>(in.size());
     }
     // The input may end only between members.
-    if (z_.avail_in == 0 && source_done_ && !in_member_) break;
+    if (z_.avail_in == 0 && source_done() && !in_member_) break;
     if (!in_member_) {
       // A new member starts here (the input and output pointers survive the reset).
       if (inflateReset(&z_) != Z_OK) return Corrupt(z_.msg);
@@ -57,9 +47,8 @@ absl::StatusOr<size_t> GzipInputStream::Read(char* buffer, size_t size) {
     } else if (rc == Z_BUF_ERROR) {
       // No progress was possible: more input is needed (output space is not the problem,
       // since nothing has been produced into it yet).
-      if (z_.avail_in == 0 && source_done_) {
-        return absl::DataLossError(
-            absl::StrCat("truncated gzip input file ", name_, ": it ends inside a member"));
+      if (z_.avail_in == 0 && source_done()) {
+        return Truncated("it ends inside a member");
       }
     } else if (rc != Z_OK) {
       return Corrupt(z_.msg);

@@ -13,30 +13,21 @@
 #include <memory>
 #include <string>
 
-#include "engine/io/input_stream.h"
+#include "engine/io/decompressing_input_stream.h"
 
 namespace centella {
 
-class GzipInputStream final : public InputStream {
+class GzipInputStream final : public DecompressingInputStream {
  public:
   // Decompresses `source`; `name` (the file's path) is used in error messages.
   GzipInputStream(std::unique_ptr<InputStream> source, std::string name);
   ~GzipInputStream() override;
 
-  GzipInputStream(const GzipInputStream&) = delete;
-  GzipInputStream& operator=(const GzipInputStream&) = delete;
-
   absl::StatusOr<size_t> Read(char* buffer, size_t size) override;
 
  private:
-  absl::Status Corrupt(const char* detail) const;
-
-  std::unique_ptr<InputStream> source_;
-  const std::string name_;
-  std::string in_;  // compressed bytes; zlib's next_in points into it
-  z_stream z_{};
+  z_stream z_{};  // next_in points into the base's current chunk
   bool initialized_ = false;
-  bool source_done_ = false;
   bool in_member_ = false;  // inside a gzip member: its end has not been decoded yet
 };
 

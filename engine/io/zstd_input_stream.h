@@ -12,28 +12,21 @@
 #include <memory>
 #include <string>
 
-#include "engine/io/input_stream.h"
+#include "engine/io/decompressing_input_stream.h"
 
 namespace centella {
 
-class ZstdInputStream final : public InputStream {
+class ZstdInputStream final : public DecompressingInputStream {
  public:
   // Decompresses `source`; `name` (the file's path) is used in error messages.
   ZstdInputStream(std::unique_ptr<InputStream> source, std::string name);
   ~ZstdInputStream() override;
 
-  ZstdInputStream(const ZstdInputStream&) = delete;
-  ZstdInputStream& operator=(const ZstdInputStream&) = delete;
-
   absl::StatusOr<size_t> Read(char* buffer, size_t size) override;
 
  private:
-  std::unique_ptr<InputStream> source_;
-  const std::string name_;
-  std::string in_;  // compressed bytes; in_buffer_ points into it
-  ZSTD_inBuffer in_buffer_{nullptr, 0, 0};
+  ZSTD_inBuffer in_buffer_{nullptr, 0, 0};  // points into the base's current chunk
   ZSTD_DCtx* dctx_;
-  bool source_done_ = false;
   // Inside a frame, or holding decoded bytes not yet returned: the stream may not end.
   bool in_frame_ = false;
 };

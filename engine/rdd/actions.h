@@ -97,34 +97,9 @@ struct ReduceAction {
   }
 };
 
-// fold(zero, f): the partition folded from `zero` with f(T, T) -> T.
-template <class T, class F>
-struct FoldAction {
-  T zero;
-  F f;
-  std::optional<T> acc;
-  void Begin(TaskContext&) { acc = zero; }
-  template <class X>
-  void Add(X&& x) {
-    acc = std::invoke(f, std::move(*acc), std::forward<X>(x));
-  }
-  bool Done() const { return false; }
-  absl::StatusOr<std::string> Finish(TaskContext&) { return SerializeToString(*acc); }
-  void Write(ByteWriter& w) const {
-    Serialize(w, zero);
-    FunctionSerde<F>::Write(w, f);
-  }
-  static std::optional<FoldAction> Read(ByteReader& r) {
-    T zero{};
-    if (!Deserialize(r, &zero)) return std::nullopt;
-    std::optional<F> g = FunctionSerde<F>::Read(r);
-    if (!g) return std::nullopt;
-    return FoldAction{std::move(zero), std::move(*g), std::nullopt};
-  }
-};
-
 // aggregate(zero, seq, comb): the partition folded from `zero` with seq(U, T) -> U; the
-// driver combines partitions with comb(U, U) -> U.
+// driver combines partitions with comb(U, U) -> U. fold(zero, f) is aggregate(zero, f, f):
+// its partitions run this action with seq = f.
 template <class U, class Seq>
 struct AggregateAction {
   U zero;

@@ -1,5 +1,4 @@
 #include "executor/daemon/daemon.h"
-#include "executor/daemon/daemon_status_ui.h"
 
 #include <unistd.h>
 
@@ -11,6 +10,7 @@
 #include "common/logging/logger.h"
 #include "common/rpc/address_file.h"
 #include "common/status/status_macros.h"
+#include "executor/daemon/daemon_status_ui.h"
 #include "executor/daemon/grpc_manager_client.h"
 
 namespace centella {
@@ -101,12 +101,15 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(const DaemonOptions& optio
   identity.insecure = insecure;
   identity.secret_file = insecure ? "" : SecretFileForChildren(options);
 
-  daemon->executors_ = std::make_unique<ExecutorSupervisor>(
-      identity, daemon->layout_, daemon->manager_.get(), daemon->binaries_.get(),
-      daemon->reaper_.get(), clock, options.default_kill_grace);
-  daemon->drivers_ = std::make_unique<DriverSupervisor>(
-      identity, daemon->layout_, daemon->manager_.get(), daemon->binaries_.get(),
-      daemon->reaper_.get(), clock, options.default_kill_grace);
+  SupervisorDeps deps{identity,
+                      daemon->layout_,
+                      daemon->manager_.get(),
+                      daemon->binaries_.get(),
+                      daemon->reaper_.get(),
+                      &clock,
+                      options.default_kill_grace};
+  daemon->executors_ = std::make_unique<ExecutorSupervisor>(deps);
+  daemon->drivers_ = std::make_unique<DriverSupervisor>(std::move(deps));
 
   ManagerSessionOptions session_options;
   session_options.daemon_id = identity.daemon_id;

@@ -31,53 +31,44 @@ grpc::Status DaemonServiceImpl::Admit(const grpc::ServerContext& context) const 
   return grpc::Status::OK;
 }
 
+grpc::Status DaemonServiceImpl::AdmitManagerOrder(const grpc::ServerContext& context,
+                                                  const std::string& manager_incarnation) const {
+  if (auto s = Admit(context); !s.ok()) return s;
+  return ToGrpcStatus(session_->CheckIncarnation(manager_incarnation));
+}
+
 grpc::Status DaemonServiceImpl::LaunchExecutor(grpc::ServerContext* context,
                                                const v1::LaunchExecutorRequest* request,
                                                v1::LaunchExecutorResponse* response) {
-  if (auto s = Admit(*context); !s.ok()) return s;
-  if (auto s = session_->CheckIncarnation(request->manager_incarnation()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  if (auto s = AdmitManagerOrder(*context, request->manager_incarnation()); !s.ok()) return s;
   return Reply(executors_->Launch(*request), response);
 }
 
 grpc::Status DaemonServiceImpl::KillExecutor(grpc::ServerContext* context,
                                              const v1::KillExecutorRequest* request,
                                              v1::KillExecutorResponse* response) {
-  if (auto s = Admit(*context); !s.ok()) return s;
-  if (auto s = session_->CheckIncarnation(request->manager_incarnation()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  if (auto s = AdmitManagerOrder(*context, request->manager_incarnation()); !s.ok()) return s;
   return Reply(executors_->Kill(*request), response);
 }
 
 grpc::Status DaemonServiceImpl::LaunchDriver(grpc::ServerContext* context,
                                              const v1::LaunchDriverRequest* request,
                                              v1::LaunchDriverResponse* response) {
-  if (auto s = Admit(*context); !s.ok()) return s;
-  if (auto s = session_->CheckIncarnation(request->manager_incarnation()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  if (auto s = AdmitManagerOrder(*context, request->manager_incarnation()); !s.ok()) return s;
   return Reply(drivers_->Launch(*request), response);
 }
 
 grpc::Status DaemonServiceImpl::KillDriver(grpc::ServerContext* context,
                                            const v1::KillDriverProcessRequest* request,
                                            v1::KillDriverProcessResponse* response) {
-  if (auto s = Admit(*context); !s.ok()) return s;
-  if (auto s = session_->CheckIncarnation(request->manager_incarnation()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  if (auto s = AdmitManagerOrder(*context, request->manager_incarnation()); !s.ok()) return s;
   return Reply(drivers_->Kill(*request), response);
 }
 
 grpc::Status DaemonServiceImpl::CleanupApplication(grpc::ServerContext* context,
                                                    const v1::CleanupApplicationRequest* request,
                                                    v1::CleanupApplicationResponse* response) {
-  if (auto s = Admit(*context); !s.ok()) return s;
-  if (auto s = session_->CheckIncarnation(request->manager_incarnation()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  if (auto s = AdmitManagerOrder(*context, request->manager_incarnation()); !s.ok()) return s;
   return Reply(executors_->Cleanup(request->app_id()), response);
 }
 

@@ -7,6 +7,7 @@
 #define CENTELLA_EXECUTOR_DAEMON_DAEMON_SERVICE_H_
 
 #include <atomic>
+#include <string>
 
 #include "common/auth/shared_secret.h"
 #include "executor/daemon/driver_supervisor.h"
@@ -44,6 +45,11 @@ class DaemonServiceImpl final : public v1::ExecutorDaemon::Service {
  private:
   // Authenticates, then checks that the daemon is attached.
   grpc::Status Admit(const grpc::ServerContext& context) const;
+  // Admit, then fences an order of the manager by the incarnation it carries: refused
+  // (ManagerSession::CheckIncarnation's error, mapped) before registration or when it
+  // comes from another incarnation than the one the session registered with.
+  grpc::Status AdmitManagerOrder(const grpc::ServerContext& context,
+                                 const std::string& manager_incarnation) const;
 
   const SharedSecret secret_;
   std::atomic<bool> attached_{false};

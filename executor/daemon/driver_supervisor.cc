@@ -24,35 +24,15 @@ std::shared_ptr<spdlog::logger> Log() {
 
 }  // namespace
 
-DriverSupervisor::DriverSupervisor(DaemonIdentity identity, WorkDirLayout layout,
-                                   ManagerClient* manager, BinaryCache* binaries,
-                                   ChildReaper* reaper, Clock& clock,
-                                   absl::Duration default_kill_grace)
-    : identity_(std::move(identity)),
-      layout_(std::move(layout)),
-      manager_(manager),
-      binaries_(binaries),
-      reaper_(reaper),
-      clock_(clock),
-      default_kill_grace_(default_kill_grace),
-      reports_(1, "driver-reports"),
-      launches_(1, "driver-launches"),
-      loop_("driver-supervisor", clock) {}
+DriverSupervisor::DriverSupervisor(SupervisorDeps deps)
+    : ChildSupervisor(std::move(deps), "driver", "driver", /*launch_threads=*/1) {}
 
 DriverSupervisor::~DriverSupervisor() {
-  {
-    absl::MutexLock lock(&liveness_->mu);
-    liveness_->alive = false;
-  }
-  launches_.Shutdown();
-  absl::Status stopped = loop_.RunAndWait<absl::Status>([this] {
+  Stop([this] {
     for (auto& [id, record] : records_) {
       if (!IsTerminal(record.state) && record.pid > 0) SignalProcessGroup(record.pid, SIGKILL);
     }
-    return absl::OkStatus();
   });
-  (void)stopped;  // the loop is ours and still running: it cannot refuse
-  reports_.Shutdown();
 }
 
 bool DriverSupervisor::IsTerminal(v1::DriverState state) {
@@ -63,7 +43,7 @@ bool DriverSupervisor::IsTerminal(v1::DriverState state) {
 absl::StatusOr<v1::LaunchDriverResponse> DriverSupervisor::Launch(
     const v1::LaunchDriverRequest& request) {
   RETURN_IF_ERROR(WorkDirLayout::CheckId(request.driver_id(), "driver_id"));
-  return loop_.RunAndWait<absl::StatusOr<v1::LaunchDriverResponse>>([&] {
+  return loop().RunAndWait<absl::StatusOr<v1::LaunchDriverResponse>>([&] {
     v1::LaunchDriverResponse response;
     auto [it, inserted] = records_.try_emplace(request.driver_id());
     response.set_started(inserted);
@@ -78,25 +58,20 @@ absl::StatusOr<v1::LaunchDriverResponse> DriverSupervisor::Launch(
 void DriverSupervisor::StartAttempt(const std::string& driver_id) {
   Record& record = records_.at(driver_id);
   ++record.launches;
-  launches_.Schedule([this, driver_id, request = record.request] {
+  OnLaunchPool([this, driver_id, request = record.request] {
     absl::StatusOr<pid_t> pid = Spawn(request);
     pid_t watched = pid.ok() ? *pid : 0;
-    loop_.Post([this, driver_id, pid = std::move(pid)]() mutable {
+    loop().Post([this, driver_id, pid = std::move(pid)]() mutable {
       OnSpawned(driver_id, std::move(pid));
     });
     if (watched == 0) return;
-    absl::Status s =
-        reaper_->Watch(watched, [this, driver_id, liveness = liveness_](const ProcessExit& exit) {
-          absl::MutexLock lock(&liveness->mu);
-          if (liveness->alive) loop_.Post([this, driver_id, exit] { OnExit(driver_id, exit); });
-        });
-    if (!s.ok()) Log()->error("cannot watch driver pid {}: {}", watched, s.ToString());
+    WatchExit(watched, [this, driver_id](const ProcessExit& exit) { OnExit(driver_id, exit); });
   });
 }
 
 absl::StatusOr<pid_t> DriverSupervisor::Spawn(const v1::LaunchDriverRequest& request) {
-  ASSIGN_OR_RETURN(std::string binary, binaries_->Get(request.description().binary_hash()));
-  const std::string dir = layout_.DriverDir(request.driver_id());
+  ASSIGN_OR_RETURN(std::string binary, binaries().Get(request.description().binary_hash()));
+  const std::string dir = layout().DriverDir(request.driver_id());
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return absl::InternalError(absl::StrCat("cannot create ", dir, ": ", ec.message()));
@@ -104,7 +79,7 @@ absl::StatusOr<pid_t> DriverSupervisor::Spawn(const v1::LaunchDriverRequest& req
   spec.executable = binary;
   spec.argv.push_back(binary);
   for (const std::string& arg : request.description().args()) spec.argv.push_back(arg);
-  ASSIGN_OR_RETURN(spec.env, DriverEnvironment(request, identity_));
+  ASSIGN_OR_RETURN(spec.env, DriverEnvironment(request, identity()));
   spec.working_dir = dir;
   spec.stdout_path = dir + "/stdout";
   spec.stderr_path = dir + "/stderr";
@@ -122,7 +97,7 @@ void DriverSupervisor::OnSpawned(const std::string& driver_id, absl::StatusOr<pi
     return;
   }
   record.pid = *pid;
-  record.started = clock_.Now();
+  record.started = clock().Now();
   Log()->info("started driver {} as pid {} (launch {})", driver_id, *pid, record.launches);
   SetState(driver_id, record, v1::DRIVER_STATE_RUNNING, nullptr,
            absl::StrCat("pid ", *pid, ", launch ", record.launches));
@@ -141,12 +116,14 @@ void DriverSupervisor::OnExit(const std::string& driver_id, const ProcessExit& e
   } else if (exit.exit_code == 0) {
     SetState(driver_id, record, v1::DRIVER_STATE_FINISHED, &exit, message);
   } else if (record.request.description().supervise()) {
-    if (clock_.Now() - record.started > kHealthyRun) record.restart_backoff = absl::Seconds(1);
+    if (clock().Now() - record.started > kHealthyRun) {
+      record.restart_backoff = absl::Seconds(1);
+    }
     absl::Duration delay = record.restart_backoff;
     record.restart_backoff = std::min(record.restart_backoff * 2, kMaxRestartBackoff);
     SetState(driver_id, record, v1::DRIVER_STATE_RELAUNCHING, &exit,
              absl::StrCat(message, "; restarting in ", absl::FormatDuration(delay)));
-    loop_.PostAfter(delay, [this, driver_id] {
+    loop().PostAfter(delay, [this, driver_id] {
       auto it = records_.find(driver_id);
       if (it == records_.end() || it->second.kill_requested ||
           it->second.state != v1::DRIVER_STATE_RELAUNCHING) {
@@ -163,26 +140,26 @@ void DriverSupervisor::SetState(const std::string& driver_id, Record& record, v1
                                 const ProcessExit* exit, std::string message) {
   record.state = state;
   v1::DriverStateChangedRequest change;
-  change.set_daemon_id(identity_.daemon_id);
+  change.set_daemon_id(identity().daemon_id);
   change.set_driver_id(driver_id);
   change.set_state(state);
   if (exit != nullptr && exit->exit_code.has_value()) change.set_exit_code(*exit->exit_code);
   if (exit != nullptr && exit->signal.has_value()) change.set_signal(*exit->signal);
   change.set_message(std::move(message));
-  change.set_time_unix_ms(absl::ToUnixMillis(clock_.Now()));
+  change.set_time_unix_ms(absl::ToUnixMillis(clock().Now()));
   const bool terminal = IsTerminal(state);
   if (terminal) {
     record.final_report = change;
     record.report_in_flight = true;
   }
-  reports_.Schedule([this, change = std::move(change), terminal] {
-    absl::Status s = manager_->DriverStateChanged(change);
+  OnReportThread([this, change = std::move(change), terminal] {
+    absl::Status s = manager().DriverStateChanged(change);
     if (!s.ok()) {
       Log()->warn("cannot report driver {} {} to the manager: {}", change.driver_id(),
                   v1::DriverState_Name(change.state()), s.ToString());
     }
     if (!terminal) return;
-    loop_.Post([this, id = change.driver_id(), ok = s.ok()] {
+    loop().Post([this, id = change.driver_id(), ok = s.ok()] {
       auto it = records_.find(id);
       if (it == records_.end()) return;
       it->second.report_in_flight = false;
@@ -193,7 +170,7 @@ void DriverSupervisor::SetState(const std::string& driver_id, Record& record, v1
 
 absl::StatusOr<v1::KillDriverProcessResponse> DriverSupervisor::Kill(
     const v1::KillDriverProcessRequest& request) {
-  return loop_.RunAndWait<absl::StatusOr<v1::KillDriverProcessResponse>>([&] {
+  return loop().RunAndWait<absl::StatusOr<v1::KillDriverProcessResponse>>([&] {
     v1::KillDriverProcessResponse response;
     auto it = records_.find(request.driver_id());
     if (it == records_.end() || IsTerminal(it->second.state)) {
@@ -213,10 +190,8 @@ absl::StatusOr<v1::KillDriverProcessResponse> DriverSupervisor::Kill(
     }
     const pid_t pid = record.pid;
     SignalProcessGroup(pid, SIGTERM);
-    absl::Duration grace = request.grace_period_ms() > 0
-                               ? absl::Milliseconds(request.grace_period_ms())
-                               : default_kill_grace_;
-    loop_.PostAfter(grace, [this, id = request.driver_id(), pid] {
+    const absl::Duration grace = KillGrace(request.grace_period_ms());
+    loop().PostAfter(grace, [this, id = request.driver_id(), pid] {
       auto it = records_.find(id);
       if (it != records_.end() && it->second.pid == pid) SignalProcessGroup(pid, SIGKILL);
     });
@@ -226,7 +201,7 @@ absl::StatusOr<v1::KillDriverProcessResponse> DriverSupervisor::Kill(
 
 std::vector<v1::DaemonDriver> DriverSupervisor::Snapshot() {
   std::vector<v1::DaemonDriver> out;
-  absl::Status s = loop_.RunAndWait<absl::Status>([&] {
+  RunOnLoop([&] {
     for (const auto& [id, record] : records_) {
       if (IsTerminal(record.state) && record.reported) continue;
       v1::DaemonDriver& d = out.emplace_back();
@@ -235,39 +210,33 @@ std::vector<v1::DaemonDriver> DriverSupervisor::Snapshot() {
       d.set_state(record.state);
       d.set_pid(record.pid);
     }
-    return absl::OkStatus();
   });
-  (void)s;
   return out;
 }
 
 std::vector<std::string> DriverSupervisor::Running() {
   std::vector<std::string> out;
-  absl::Status s = loop_.RunAndWait<absl::Status>([&] {
+  RunOnLoop([&] {
     for (const auto& [id, record] : records_) {
       if (!IsTerminal(record.state)) out.push_back(id);
     }
-    return absl::OkStatus();
   });
-  (void)s;
   return out;
 }
 
 void DriverSupervisor::MarkReported(const std::vector<v1::DaemonDriver>& reported) {
-  absl::Status s = loop_.RunAndWait<absl::Status>([&] {
+  RunOnLoop([&] {
     for (const v1::DaemonDriver& d : reported) {
       auto it = records_.find(d.driver_id());
       if (it != records_.end() && IsTerminal(d.state()) && it->second.state == d.state()) {
         it->second.reported = true;
       }
     }
-    return absl::OkStatus();
   });
-  (void)s;
 }
 
 void DriverSupervisor::RetryPendingReports() {
-  loop_.Post([this] {
+  loop().Post([this] {
     for (auto& [id, record] : records_) {
       if (!IsTerminal(record.state) || record.reported || record.report_in_flight) continue;
       v1::DriverStateChangedRequest change = record.final_report;

@@ -19,38 +19,22 @@
 #include <sys/types.h>
 
 #include <map>
-#include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "cluster_manager.pb.h"
-#include "common/clock/clock.h"
-#include "common/event_loop/event_loop.h"
-#include "common/thread_pool/thread_pool.h"
-#include "executor/daemon/binary_cache.h"
-#include "executor/daemon/child_reaper.h"
-#include "executor/daemon/manager_client.h"
-#include "executor/daemon/process_environment.h"
-#include "executor/daemon/work_dir_layout.h"
+#include "executor/daemon/child_supervisor.h"
 #include "executor_daemon.pb.h"
 
 namespace centella {
 
-class DriverSupervisor {
+class DriverSupervisor final : public ChildSupervisor {
  public:
-  // Pointers are not owned and must outlive the supervisor.
-  DriverSupervisor(DaemonIdentity identity, WorkDirLayout layout, ManagerClient* manager,
-                   BinaryCache* binaries, ChildReaper* reaper, Clock& clock,
-                   absl::Duration default_kill_grace);
+  explicit DriverSupervisor(SupervisorDeps deps);
   // Kills every driver still running (SIGKILL) and stops.
   ~DriverSupervisor();
-  DriverSupervisor(const DriverSupervisor&) = delete;
-  DriverSupervisor& operator=(const DriverSupervisor&) = delete;
 
   // started=false when the driver is already known here (idempotent).
   absl::StatusOr<v1::LaunchDriverResponse> Launch(const v1::LaunchDriverRequest& request);
@@ -84,25 +68,7 @@ class DriverSupervisor {
   void SetState(const std::string& driver_id, Record& record, v1::DriverState state,
                 const ProcessExit* exit, std::string message);
 
-  const DaemonIdentity identity_;
-  const WorkDirLayout layout_;
-  ManagerClient* const manager_;
-  BinaryCache* const binaries_;
-  ChildReaper* const reaper_;
-  Clock& clock_;
-  const absl::Duration default_kill_grace_;
-
   std::map<std::string, Record> records_;  // loop thread only
-
-  struct Liveness {
-    absl::Mutex mu;
-    bool alive ABSL_GUARDED_BY(mu) = true;
-  };
-  std::shared_ptr<Liveness> liveness_ = std::make_shared<Liveness>();
-
-  ThreadPool reports_;
-  ThreadPool launches_;
-  EventLoop loop_;  // last: destroyed first
 };
 
 }  // namespace centella

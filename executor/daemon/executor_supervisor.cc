@@ -58,28 +58,11 @@ int64_t DirectoryBytes(const std::string& dir) {
 
 }  // namespace
 
-ExecutorSupervisor::ExecutorSupervisor(DaemonIdentity identity, WorkDirLayout layout,
-                                       ManagerClient* manager, BinaryCache* binaries,
-                                       ChildReaper* reaper, Clock& clock,
-                                       absl::Duration default_kill_grace)
-    : identity_(std::move(identity)),
-      layout_(std::move(layout)),
-      manager_(manager),
-      binaries_(binaries),
-      reaper_(reaper),
-      clock_(clock),
-      default_kill_grace_(default_kill_grace),
-      reports_(1, "exec-reports"),
-      launches_(2, "exec-launches"),
-      loop_("exec-supervisor", clock) {}
+ExecutorSupervisor::ExecutorSupervisor(SupervisorDeps deps)
+    : ChildSupervisor(std::move(deps), "executor", "exec", /*launch_threads=*/2) {}
 
 ExecutorSupervisor::~ExecutorSupervisor() {
-  {
-    absl::MutexLock lock(&liveness_->mu);
-    liveness_->alive = false;
-  }
-  launches_.Shutdown();
-  absl::Status stopped = loop_.RunAndWait<absl::Status>([this] {
+  Stop([this] {
     for (auto& [key, record] : records_) {
       if (!IsTerminal(record.state) && record.pid > 0) {
         Log()->info("stopping executor {}/{} (pid {}): the daemon is shutting down", key.first,
@@ -87,10 +70,7 @@ ExecutorSupervisor::~ExecutorSupervisor() {
         SignalProcessGroup(record.pid, SIGKILL);
       }
     }
-    return absl::OkStatus();
   });
-  (void)stopped;  // the loop is ours and still running: it cannot refuse
-  reports_.Shutdown();
 }
 
 bool ExecutorSupervisor::IsTerminal(v1::ExecutorState state) {
@@ -104,7 +84,7 @@ absl::StatusOr<v1::LaunchExecutorResponse> ExecutorSupervisor::Launch(
   if (request.resources().cores() < 0 || request.resources().memory_bytes() < 0) {
     return absl::InvalidArgumentError("negative cores or memory in LaunchExecutor");
   }
-  return loop_.RunAndWait<absl::StatusOr<v1::LaunchExecutorResponse>>([&] {
+  return loop().RunAndWait<absl::StatusOr<v1::LaunchExecutorResponse>>([&] {
     v1::LaunchExecutorResponse response;
     Key key(request.app_id(), request.executor_id());
     auto [it, inserted] = records_.try_emplace(key);
@@ -114,7 +94,7 @@ absl::StatusOr<v1::LaunchExecutorResponse> ExecutorSupervisor::Launch(
       return response;
     }
     it->second.request = request;
-    launches_.Schedule([this, key, request] { Start(key, request); });
+    OnLaunchPool([this, key, request] { Start(key, request); });
     response.set_started(true);
     return response;
   });
@@ -125,26 +105,21 @@ void ExecutorSupervisor::Start(Key key, v1::LaunchExecutorRequest request) {
   // Post before Watch: the exit of a child that dies at once is then handled after its
   // spawn, in loop order.
   pid_t watched = pid.ok() ? *pid : 0;
-  loop_.Post([this, key, pid = std::move(pid)]() mutable { OnSpawned(key, std::move(pid)); });
+  loop().Post([this, key, pid = std::move(pid)]() mutable { OnSpawned(key, std::move(pid)); });
   if (watched == 0) return;
-  absl::Status s =
-      reaper_->Watch(watched, [this, key, liveness = liveness_](const ProcessExit& exit) {
-        absl::MutexLock lock(&liveness->mu);
-        if (liveness->alive) loop_.Post([this, key, exit] { OnExit(key, exit); });
-      });
-  if (!s.ok()) Log()->error("cannot watch executor pid {}: {}", watched, s.ToString());
+  WatchExit(watched, [this, key](const ProcessExit& exit) { OnExit(key, exit); });
 }
 
 absl::StatusOr<pid_t> ExecutorSupervisor::Spawn(const v1::LaunchExecutorRequest& request) {
-  ASSIGN_OR_RETURN(std::string binary, binaries_->Get(request.binary_hash()));
-  const std::string dir = layout_.ExecutorDir(request.app_id(), request.executor_id());
-  const std::string shuffle_dir = layout_.ShuffleDir(request.app_id());
+  ASSIGN_OR_RETURN(std::string binary, binaries().Get(request.binary_hash()));
+  const std::string dir = layout().ExecutorDir(request.app_id(), request.executor_id());
+  const std::string shuffle_dir = layout().ShuffleDir(request.app_id());
   RETURN_IF_ERROR(MakeDirs(dir + "/local"));
   RETURN_IF_ERROR(MakeDirs(shuffle_dir));
   ProcessSpec spec;
   spec.executable = binary;
   spec.argv = {binary};
-  ASSIGN_OR_RETURN(spec.env, ExecutorEnvironment(request, identity_, shuffle_dir));
+  ASSIGN_OR_RETURN(spec.env, ExecutorEnvironment(request, identity(), shuffle_dir));
   spec.working_dir = dir;
   spec.stdout_path = dir + "/stdout";
   spec.stderr_path = dir + "/stderr";
@@ -171,7 +146,7 @@ void ExecutorSupervisor::OnSpawned(const Key& key, absl::StatusOr<pid_t> pid) {
   record.pid = *pid;
   Log()->info("started executor {}/{} as pid {} ({} cores, {} bytes)", key.first, key.second, *pid,
               record.request.resources().cores(), record.request.resources().memory_bytes());
-  if (record.kill_requested) SendKill(key, record, default_kill_grace_);
+  if (record.kill_requested) SendKill(key, record, default_kill_grace());
 }
 
 void ExecutorSupervisor::OnExit(const Key& key, const ProcessExit& exit) {
@@ -196,14 +171,14 @@ void ExecutorSupervisor::Finish(Record& record, v1::ExecutorState state,
                                 std::string message) {
   record.state = state;
   v1::ExecutorStateChangedRequest& report = record.final_report;
-  report.set_daemon_id(identity_.daemon_id);
+  report.set_daemon_id(identity().daemon_id);
   report.set_app_id(record.request.app_id());
   report.set_executor_id(record.request.executor_id());
   report.set_state(state);
   if (exit_code.has_value()) report.set_exit_code(*exit_code);
   if (signal.has_value()) report.set_signal(*signal);
   report.set_message(std::move(message));
-  report.set_time_unix_ms(UnixMillis(clock_));
+  report.set_time_unix_ms(UnixMillis(clock()));
 }
 
 void ExecutorSupervisor::SendFinalReport(const Key& key, Record& record) {
@@ -215,20 +190,20 @@ void ExecutorSupervisor::SendFinalReport(const Key& key, Record& record) {
 void ExecutorSupervisor::Report(v1::ExecutorStateChangedRequest change,
                                 std::optional<Key> terminal_key) {
   const std::string stderr_path =
-      layout_.ExecutorDir(change.app_id(), change.executor_id()) + "/stderr";
-  reports_.Schedule([this, change = std::move(change), terminal_key, stderr_path]() mutable {
+      layout().ExecutorDir(change.app_id(), change.executor_id()) + "/stderr";
+  OnReportThread([this, change = std::move(change), terminal_key, stderr_path]() mutable {
     if (change.state() == v1::EXECUTOR_STATE_FAILED) {
       std::string tail = StderrTail(stderr_path);
       if (!tail.empty()) absl::StrAppend(change.mutable_message(), "; stderr tail:\n", tail);
     }
-    absl::Status s = manager_->ExecutorStateChanged(change);
+    absl::Status s = manager().ExecutorStateChanged(change);
     if (!s.ok()) {
       Log()->warn("cannot report executor {}/{} {} to the manager ({}); will retry",
                   change.app_id(), change.executor_id(), v1::ExecutorState_Name(change.state()),
                   s.ToString());
     }
     if (!terminal_key.has_value()) return;
-    loop_.Post([this, key = *terminal_key, ok = s.ok()] {
+    loop().Post([this, key = *terminal_key, ok = s.ok()] {
       auto it = records_.find(key);
       if (it == records_.end()) return;
       it->second.report_in_flight = false;
@@ -241,7 +216,7 @@ void ExecutorSupervisor::SendKill(const Key& key, Record& record, absl::Duration
   if (record.pid <= 0) return;  // OnSpawned sends it once the pid is known
   const pid_t pid = record.pid;
   SignalProcessGroup(pid, SIGTERM);
-  loop_.PostAfter(grace, [this, key, pid] {
+  loop().PostAfter(grace, [this, key, pid] {
     auto it = records_.find(key);
     if (it == records_.end() || it->second.pid != pid || IsTerminal(it->second.state)) return;
     Log()->warn("executor {}/{} (pid {}) ignored SIGTERM; sending SIGKILL", key.first, key.second,
@@ -252,7 +227,7 @@ void ExecutorSupervisor::SendKill(const Key& key, Record& record, absl::Duration
 
 absl::StatusOr<v1::KillExecutorResponse> ExecutorSupervisor::Kill(
     const v1::KillExecutorRequest& request) {
-  return loop_.RunAndWait<absl::StatusOr<v1::KillExecutorResponse>>([&] {
+  return loop().RunAndWait<absl::StatusOr<v1::KillExecutorResponse>>([&] {
     v1::KillExecutorResponse response;
     auto it = records_.find(Key(request.app_id(), request.executor_id()));
     if (it == records_.end() || IsTerminal(it->second.state)) {
@@ -265,9 +240,7 @@ absl::StatusOr<v1::KillExecutorResponse> ExecutorSupervisor::Kill(
     const bool first = !record.kill_requested;
     record.kill_requested = true;
     record.kill_reason = request.reason();
-    absl::Duration grace = request.grace_period_ms() > 0
-                               ? absl::Milliseconds(request.grace_period_ms())
-                               : default_kill_grace_;
+    const absl::Duration grace = KillGrace(request.grace_period_ms());
     if (first) SendKill(it->first, record, grace);
     response.set_was_running(true);
     return response;
@@ -277,7 +250,7 @@ absl::StatusOr<v1::KillExecutorResponse> ExecutorSupervisor::Kill(
 absl::StatusOr<v1::CleanupApplicationResponse> ExecutorSupervisor::Cleanup(
     const std::string& app_id) {
   RETURN_IF_ERROR(WorkDirLayout::CheckId(app_id, "app_id"));
-  RETURN_IF_ERROR(loop_.RunAndWait<absl::Status>([&] {
+  RETURN_IF_ERROR(loop().RunAndWait<absl::Status>([&] {
     for (auto it = records_.lower_bound(Key(app_id, ""));
          it != records_.end() && it->first.first == app_id;) {
       Record& record = it->second;
@@ -294,7 +267,7 @@ absl::StatusOr<v1::CleanupApplicationResponse> ExecutorSupervisor::Cleanup(
     return absl::OkStatus();
   }));
   // Deleting happens here, off the loop: an application's shuffle files can be large.
-  const std::string dir = layout_.AppDir(app_id);
+  const std::string dir = layout().AppDir(app_id);
   v1::CleanupApplicationResponse response;
   response.set_bytes_freed(DirectoryBytes(dir));
   std::error_code ec;
@@ -306,7 +279,7 @@ absl::StatusOr<v1::CleanupApplicationResponse> ExecutorSupervisor::Cleanup(
 
 absl::StatusOr<v1::RegisterExecutorProcessResponse> ExecutorSupervisor::RegisterProcess(
     const v1::RegisterExecutorProcessRequest& request) {
-  return loop_.RunAndWait<absl::StatusOr<v1::RegisterExecutorProcessResponse>>(
+  return loop().RunAndWait<absl::StatusOr<v1::RegisterExecutorProcessResponse>>(
       [&]() -> absl::StatusOr<v1::RegisterExecutorProcessResponse> {
         Key key(request.app_id(), request.executor_id());
         auto it = records_.find(key);
@@ -335,27 +308,27 @@ absl::StatusOr<v1::RegisterExecutorProcessResponse> ExecutorSupervisor::Register
           Log()->info("executor {}/{} is serving at {}", key.first, key.second,
                       request.executor_address());
           v1::ExecutorStateChangedRequest change;
-          change.set_daemon_id(identity_.daemon_id);
+          change.set_daemon_id(identity().daemon_id);
           change.set_app_id(key.first);
           change.set_executor_id(key.second);
           change.set_state(v1::EXECUTOR_STATE_RUNNING);
           change.set_message(absl::StrCat("serving at ", request.executor_address()));
-          change.set_time_unix_ms(UnixMillis(clock_));
+          change.set_time_unix_ms(UnixMillis(clock()));
           Report(std::move(change), std::nullopt);
         }
         v1::RegisterExecutorProcessResponse response;
-        response.set_daemon_id(identity_.daemon_id);
-        response.set_daemon_address(identity_.address);
-        response.set_host(identity_.host);
-        response.set_shuffle_dir(layout_.ShuffleDir(key.first));
-        response.add_local_dirs(layout_.ExecutorDir(key.first, key.second) + "/local");
+        response.set_daemon_id(identity().daemon_id);
+        response.set_daemon_address(identity().address);
+        response.set_host(identity().host);
+        response.set_shuffle_dir(layout().ShuffleDir(key.first));
+        response.add_local_dirs(layout().ExecutorDir(key.first, key.second) + "/local");
         return response;
       });
 }
 
 std::vector<v1::DaemonExecutor> ExecutorSupervisor::Snapshot() {
   std::vector<v1::DaemonExecutor> out;
-  absl::Status s = loop_.RunAndWait<absl::Status>([&] {
+  RunOnLoop([&] {
     for (const auto& [key, record] : records_) {
       if (IsTerminal(record.state) && record.reported) continue;
       v1::DaemonExecutor& e = out.emplace_back();
@@ -365,42 +338,36 @@ std::vector<v1::DaemonExecutor> ExecutorSupervisor::Snapshot() {
       e.set_state(record.state);
       e.set_pid(record.pid);
     }
-    return absl::OkStatus();
   });
-  (void)s;  // shutting down: an empty snapshot is fine
   return out;
 }
 
 std::vector<v1::ExecutorRef> ExecutorSupervisor::Running() {
   std::vector<v1::ExecutorRef> out;
-  absl::Status s = loop_.RunAndWait<absl::Status>([&] {
+  RunOnLoop([&] {
     for (const auto& [key, record] : records_) {
       if (IsTerminal(record.state)) continue;
       v1::ExecutorRef& ref = out.emplace_back();
       ref.set_app_id(key.first);
       ref.set_executor_id(key.second);
     }
-    return absl::OkStatus();
   });
-  (void)s;
   return out;
 }
 
 void ExecutorSupervisor::MarkReported(const std::vector<v1::DaemonExecutor>& reported) {
-  absl::Status s = loop_.RunAndWait<absl::Status>([&] {
+  RunOnLoop([&] {
     for (const v1::DaemonExecutor& e : reported) {
       auto it = records_.find(Key(e.app_id(), e.executor_id()));
       if (it != records_.end() && IsTerminal(e.state()) && it->second.state == e.state()) {
         it->second.reported = true;
       }
     }
-    return absl::OkStatus();
   });
-  (void)s;
 }
 
 void ExecutorSupervisor::RetryPendingReports() {
-  loop_.Post([this] {
+  loop().Post([this] {
     for (auto& [key, record] : records_) {
       if (IsTerminal(record.state)) SendFinalReport(key, record);
     }

@@ -25,39 +25,24 @@
 #include <sys/types.h>
 
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "cluster_manager.pb.h"
-#include "common/clock/clock.h"
-#include "common/event_loop/event_loop.h"
-#include "common/thread_pool/thread_pool.h"
-#include "executor/daemon/binary_cache.h"
-#include "executor/daemon/child_reaper.h"
-#include "executor/daemon/manager_client.h"
-#include "executor/daemon/process_environment.h"
-#include "executor/daemon/work_dir_layout.h"
+#include "executor/daemon/child_supervisor.h"
 #include "executor_daemon.pb.h"
 
 namespace centella {
 
-class ExecutorSupervisor {
+class ExecutorSupervisor final : public ChildSupervisor {
  public:
-  // Pointers are not owned and must outlive the supervisor.
-  ExecutorSupervisor(DaemonIdentity identity, WorkDirLayout layout, ManagerClient* manager,
-                     BinaryCache* binaries, ChildReaper* reaper, Clock& clock,
-                     absl::Duration default_kill_grace);
+  explicit ExecutorSupervisor(SupervisorDeps deps);
   // Kills every executor still running (SIGKILL to its process group) and stops.
   ~ExecutorSupervisor();
-  ExecutorSupervisor(const ExecutorSupervisor&) = delete;
-  ExecutorSupervisor& operator=(const ExecutorSupervisor&) = delete;
 
   // started=false when these ids were launched before (idempotent). InvalidArgument for
   // ids unusable as directory names. The outcome arrives at the manager later.
@@ -110,29 +95,7 @@ class ExecutorSupervisor {
   void SendFinalReport(const Key& key, Record& record);
   void Report(v1::ExecutorStateChangedRequest change, std::optional<Key> terminal_key);
 
-  const DaemonIdentity identity_;
-  const WorkDirLayout layout_;
-  ManagerClient* const manager_;
-  BinaryCache* const binaries_;
-  ChildReaper* const reaper_;
-  Clock& clock_;
-  const absl::Duration default_kill_grace_;
-
   std::map<Key, Record> records_;  // loop thread only
-
-  // Reaper callbacks may fire after this object is gone (a child outliving it): they
-  // check this flag under its mutex before posting to the loop.
-  struct Liveness {
-    absl::Mutex mu;
-    bool alive ABSL_GUARDED_BY(mu) = true;
-  };
-  std::shared_ptr<Liveness> liveness_ = std::make_shared<Liveness>();
-
-  // The destructor stops these threads in order; the loop is declared last so that it is
-  // destroyed first, while everything its closures touch still exists.
-  ThreadPool reports_;  // one thread: reports reach the manager in order
-  ThreadPool launches_;
-  EventLoop loop_;
 };
 
 }  // namespace centella

@@ -1,6 +1,7 @@
 #include "executor/daemon/fake_cluster_manager.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 
@@ -18,43 +19,11 @@ absl::Status FakeClusterManager::Start() {
 }
 
 void FakeClusterManager::AddBinary(const std::string& content_hash, std::string bytes) {
-  absl::MutexLock lock(&mu_);
-  binaries_[content_hash] = std::move(bytes);
+  state_.Update([&](State& s) { s.binaries[content_hash] = std::move(bytes); });
 }
 
 void FakeClusterManager::SetIncarnation(std::string incarnation) {
-  absl::MutexLock lock(&mu_);
-  incarnation_ = std::move(incarnation);
-}
-
-std::string FakeClusterManager::incarnation() const {
-  absl::MutexLock lock(&mu_);
-  return incarnation_;
-}
-
-std::vector<v1::RegisterDaemonRequest> FakeClusterManager::registrations() const {
-  absl::MutexLock lock(&mu_);
-  return registrations_;
-}
-
-int FakeClusterManager::heartbeats() const {
-  absl::MutexLock lock(&mu_);
-  return heartbeats_;
-}
-
-int FakeClusterManager::binary_fetches() const {
-  absl::MutexLock lock(&mu_);
-  return binary_fetches_;
-}
-
-std::vector<FakeClusterManager::StateChange> FakeClusterManager::executor_changes() const {
-  absl::MutexLock lock(&mu_);
-  return executor_changes_;
-}
-
-std::vector<v1::DriverStateChangedRequest> FakeClusterManager::driver_changes() const {
-  absl::MutexLock lock(&mu_);
-  return driver_changes_;
+  state_.Update([&](State& s) { s.incarnation = std::move(incarnation); });
 }
 
 bool FakeClusterManager::WaitFor(std::function<bool(const FakeClusterManager&)> done,
@@ -71,9 +40,10 @@ grpc::Status FakeClusterManager::RegisterDaemon(grpc::ServerContext* context,
                                                 const v1::RegisterDaemonRequest* request,
                                                 v1::RegisterDaemonResponse* response) {
   if (auto s = secret_.Check(*context); !s.ok()) return s;
-  absl::MutexLock lock(&mu_);
-  registrations_.push_back(*request);
-  response->set_manager_incarnation(incarnation_);
+  state_.Update([&](State& s) {
+    s.registrations.push_back(*request);
+    response->set_manager_incarnation(s.incarnation);
+  });
   return grpc::Status::OK;
 }
 
@@ -81,11 +51,12 @@ grpc::Status FakeClusterManager::DaemonHeartbeat(grpc::ServerContext* context,
                                                  const v1::DaemonHeartbeatRequest* request,
                                                  v1::DaemonHeartbeatResponse* response) {
   if (auto s = secret_.Check(*context); !s.ok()) return s;
-  absl::MutexLock lock(&mu_);
-  ++heartbeats_;
-  response->set_action(request->manager_incarnation() == incarnation_
-                           ? v1::DAEMON_HEARTBEAT_ACTION_OK
-                           : v1::DAEMON_HEARTBEAT_ACTION_REREGISTER);
+  state_.Update([&](State& s) {
+    ++s.heartbeats;
+    response->set_action(request->manager_incarnation() == s.incarnation
+                             ? v1::DAEMON_HEARTBEAT_ACTION_OK
+                             : v1::DAEMON_HEARTBEAT_ACTION_REREGISTER);
+  });
   return grpc::Status::OK;
 }
 
@@ -93,8 +64,7 @@ grpc::Status FakeClusterManager::ExecutorStateChanged(
     grpc::ServerContext* context, const v1::ExecutorStateChangedRequest* request,
     v1::ExecutorStateChangedResponse*) {
   if (auto s = secret_.Check(*context); !s.ok()) return s;
-  absl::MutexLock lock(&mu_);
-  executor_changes_.push_back({*request, absl::Now()});
+  state_.Update([&](State& s) { s.executor_changes.push_back({*request, absl::Now()}); });
   return grpc::Status::OK;
 }
 
@@ -102,8 +72,7 @@ grpc::Status FakeClusterManager::DriverStateChanged(grpc::ServerContext* context
                                                     const v1::DriverStateChangedRequest* request,
                                                     v1::DriverStateChangedResponse*) {
   if (auto s = secret_.Check(*context); !s.ok()) return s;
-  absl::MutexLock lock(&mu_);
-  driver_changes_.push_back(*request);
+  state_.Update([&](State& s) { s.driver_changes.push_back(*request); });
   return grpc::Status::OK;
 }
 
@@ -111,17 +80,17 @@ grpc::Status FakeClusterManager::FetchBinary(grpc::ServerContext* context,
                                              const v1::FetchBinaryRequest* request,
                                              grpc::ServerWriter<v1::DataChunk>* writer) {
   if (auto s = secret_.Check(*context); !s.ok()) return s;
-  std::string bytes;
-  {
-    absl::MutexLock lock(&mu_);
-    ++binary_fetches_;
-    auto it = binaries_.find(request->content_hash());
-    if (it == binaries_.end()) {
-      return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                          absl::StrCat("no binary ", request->content_hash()));
-    }
-    bytes = it->second;
+  std::optional<std::string> found = state_.Update([&](State& s) -> std::optional<std::string> {
+    ++s.binary_fetches;
+    auto it = s.binaries.find(request->content_hash());
+    if (it == s.binaries.end()) return std::nullopt;
+    return it->second;
+  });
+  if (!found.has_value()) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        absl::StrCat("no binary ", request->content_hash()));
   }
+  const std::string& bytes = *found;
   // Small chunks, so that the daemon's reassembly is exercised.
   constexpr size_t kChunk = 64 << 10;
   size_t offset = 0;

@@ -13,12 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "cluster_manager.grpc.pb.h"
 #include "common/auth/shared_secret.h"
 #include "common/rpc/rpc_server.h"
+#include "common/sync/guarded.h"
 
 namespace centella {
 
@@ -30,7 +29,9 @@ class FakeClusterManager final : public v1::ClusterManager::Service {
   };
 
   explicit FakeClusterManager(SharedSecret secret, std::string incarnation = "incarnation-1")
-      : secret_(std::move(secret)), incarnation_(std::move(incarnation)) {}
+      : secret_(std::move(secret)) {
+    SetIncarnation(std::move(incarnation));
+  }
 
   // Starts serving on 127.0.0.1, port 0.
   absl::Status Start();
@@ -38,13 +39,17 @@ class FakeClusterManager final : public v1::ClusterManager::Service {
 
   void AddBinary(const std::string& content_hash, std::string bytes);
   void SetIncarnation(std::string incarnation);
-  std::string incarnation() const;
+  std::string incarnation() const { return state_.Get(&State::incarnation); }
 
-  std::vector<v1::RegisterDaemonRequest> registrations() const;
-  int heartbeats() const;
-  int binary_fetches() const;
-  std::vector<StateChange> executor_changes() const;
-  std::vector<v1::DriverStateChangedRequest> driver_changes() const;
+  std::vector<v1::RegisterDaemonRequest> registrations() const {
+    return state_.Get(&State::registrations);
+  }
+  int heartbeats() const { return state_.Get(&State::heartbeats); }
+  int binary_fetches() const { return state_.Get(&State::binary_fetches); }
+  std::vector<StateChange> executor_changes() const { return state_.Get(&State::executor_changes); }
+  std::vector<v1::DriverStateChangedRequest> driver_changes() const {
+    return state_.Get(&State::driver_changes);
+  }
 
   // Polls `done` every few milliseconds until it holds or `timeout` passes.
   bool WaitFor(std::function<bool(const FakeClusterManager&)> done, absl::Duration timeout) const;
@@ -65,16 +70,18 @@ class FakeClusterManager final : public v1::ClusterManager::Service {
                            grpc::ServerWriter<v1::DataChunk>* writer) override;
 
  private:
+  struct State {
+    std::string incarnation;
+    std::map<std::string, std::string> binaries;
+    std::vector<v1::RegisterDaemonRequest> registrations;
+    int heartbeats = 0;
+    int binary_fetches = 0;
+    std::vector<StateChange> executor_changes;
+    std::vector<v1::DriverStateChangedRequest> driver_changes;
+  };
   const SharedSecret secret_;
   std::unique_ptr<RpcServer> server_;
-  mutable absl::Mutex mu_;
-  std::string incarnation_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, std::string> binaries_ ABSL_GUARDED_BY(mu_);
-  std::vector<v1::RegisterDaemonRequest> registrations_ ABSL_GUARDED_BY(mu_);
-  int heartbeats_ ABSL_GUARDED_BY(mu_) = 0;
-  int binary_fetches_ ABSL_GUARDED_BY(mu_) = 0;
-  std::vector<StateChange> executor_changes_ ABSL_GUARDED_BY(mu_);
-  std::vector<v1::DriverStateChangedRequest> driver_changes_ ABSL_GUARDED_BY(mu_);
+  Guarded<State> state_;
 };
 
 }  // namespace centella

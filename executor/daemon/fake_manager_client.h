@@ -10,8 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "common/sync/guarded.h"
 #include "executor/daemon/manager_client.h"
 
 namespace centella {
@@ -33,20 +32,26 @@ class FakeManagerClient final : public ManagerClient {
   absl::Status FetchBinary(const std::string& content_hash,
                            absl::FunctionRef<absl::Status(std::string_view)> sink) override;
 
-  std::vector<v1::RegisterDaemonRequest> registrations() const;
-  std::vector<v1::ExecutorStateChangedRequest> executor_changes() const;
-  int heartbeats() const;
-  int binary_fetches() const;
+  std::vector<v1::RegisterDaemonRequest> registrations() const {
+    return state_.Get(&State::registrations);
+  }
+  std::vector<v1::ExecutorStateChangedRequest> executor_changes() const {
+    return state_.Get(&State::executor_changes);
+  }
+  int heartbeats() const { return state_.Get(&State::heartbeats); }
+  int binary_fetches() const { return state_.Get(&State::binary_fetches); }
 
  private:
-  mutable absl::Mutex mu_;
-  bool down_ ABSL_GUARDED_BY(mu_) = false;
-  std::string incarnation_ ABSL_GUARDED_BY(mu_) = "fake-incarnation";
-  std::map<std::string, std::string> binaries_ ABSL_GUARDED_BY(mu_);
-  std::vector<v1::RegisterDaemonRequest> registrations_ ABSL_GUARDED_BY(mu_);
-  std::vector<v1::ExecutorStateChangedRequest> executor_changes_ ABSL_GUARDED_BY(mu_);
-  int heartbeats_ ABSL_GUARDED_BY(mu_) = 0;
-  int binary_fetches_ ABSL_GUARDED_BY(mu_) = 0;
+  struct State {
+    bool down = false;
+    std::string incarnation = "fake-incarnation";
+    std::map<std::string, std::string> binaries;
+    std::vector<v1::RegisterDaemonRequest> registrations;
+    std::vector<v1::ExecutorStateChangedRequest> executor_changes;
+    int heartbeats = 0;
+    int binary_fetches = 0;
+  };
+  Guarded<State> state_;
 };
 
 }  // namespace centella
