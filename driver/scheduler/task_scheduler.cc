@@ -320,12 +320,10 @@ void TaskScheduler::ForgetStage(int stage_id) {
   auto of_stage = [stage_id](const auto& entry) { return entry.first.first == stage_id; };
   absl::erase_if(launches_, of_stage);
   absl::erase_if(failures_, of_stage);
-  absl::erase_if(succeeded_, [stage_id](const std::pair<int, int>& key) {
-    return key.first == stage_id;
-  });
-  absl::erase_if(speculated_, [stage_id](const std::pair<int, int>& key) {
-    return key.first == stage_id;
-  });
+  absl::erase_if(succeeded_,
+                 [stage_id](const std::pair<int, int>& key) { return key.first == stage_id; });
+  absl::erase_if(speculated_,
+                 [stage_id](const std::pair<int, int>& key) { return key.first == stage_id; });
 }
 
 }  // namespace centella

@@ -98,8 +98,8 @@ TEST_P(CleanerTest, TwoThousandShuffleJobsLeaveTheDriverFlat) {
   // backend's cleanup thread: let the last ones land.
   ASSERT_TRUE(WaitUntil([&] { return ctx_->SchedulerStats().registered_shuffles <= 2; },
                         absl::Seconds(20)));
-  ASSERT_TRUE(WaitUntil([&] { return ShuffleDirs() <= 2 * (on_cluster() ? 2 : 1); },
-                        absl::Seconds(20)))
+  ASSERT_TRUE(
+      WaitUntil([&] { return ShuffleDirs() <= 2 * (on_cluster() ? 2 : 1); }, absl::Seconds(20)))
       << ShuffleDirs() << " shuffle directories are left";
   const DagSchedulerStats end = ctx_->SchedulerStats();
   EXPECT_EQ(end.active_jobs, 0);
@@ -109,11 +109,11 @@ TEST_P(CleanerTest, TwoThousandShuffleJobsLeaveTheDriverFlat) {
   EXPECT_GE(end.shuffles_removed, kJobs - 1);
   EXPECT_LE(at_200.registered_shuffles, 3);
 
-  std::printf("%s: resident %lld KiB after job 200, %lld KiB after job %d; %lld shuffles "
-              "removed\n",
-              GetParam().c_str(), static_cast<long long>(rss_at_200),
-              static_cast<long long>(rss_at_end), kJobs,
-              static_cast<long long>(end.shuffles_removed));
+  std::printf(
+      "%s: resident %lld KiB after job 200, %lld KiB after job %d; %lld shuffles "
+      "removed\n",
+      GetParam().c_str(), static_cast<long long>(rss_at_200), static_cast<long long>(rss_at_end),
+      kJobs, static_cast<long long>(end.shuffles_removed));
   EXPECT_GT(rss_at_200, 0);
   EXPECT_LE(rss_at_end, rss_at_200 + rss_at_200 / 10)
       << "resident memory grew from " << rss_at_200 << " KiB after job 200 to " << rss_at_end

@@ -134,8 +134,7 @@ class ShuffleLossTest : public OperatorTest {
     ASSERT_TRUE(first.ok()) << first.status();
     std::sort(first->begin(), first->end());
     ASSERT_EQ(*first, expected);
-    const int map_stage = listener_.MapStageId();
-    ASSERT_GE(map_stage, 0);
+    ASSERT_GE(listener_.MapStageId(), 0);
 
     // One map output on each daemon: one read from the local disk and one fetched from
     // the other daemon by every reduce task, whichever executor runs it.
@@ -167,6 +166,9 @@ class ShuffleLossTest : public OperatorTest {
         [&] {
           bool reducing = false;
           std::set<int> reruns;
+          // The second job's own map stage (-1 until the fetch failures submit it): a job
+          // rebuilds the stages it needs, finding the outputs registered by shuffle id.
+          const int map_stage = listener_.MapStageId();
           for (const auto& a : listener_.Attempts()) {
             if (a.stage_id == map_stage) {
               reruns.insert(a.partition);
@@ -189,6 +191,7 @@ class ShuffleLossTest : public OperatorTest {
     // failures that named them.
     std::map<int, int> rerun;
     for (int m : damaged) rerun[m] = 1;
+    const int map_stage = listener_.MapStageId();
     EXPECT_EQ(listener_.LaunchesPerPartition(map_stage), rerun);
     int fetch_failures = 0;
     for (const auto& a : listener_.Attempts()) {
@@ -255,7 +258,6 @@ TEST_P(ShuffleLossTest, StaleFetchFailureDoesNotRerunARecomputedMapOutput) {
   for (int64_t x = 0; x < 4000; ++x) data.emplace_back(x % 13, x);
   auto reduced = ctx_->parallelize(data, 8).reduce_by_key(std::plus<int64_t>(), 2);
   ASSERT_EQ(*reduced.count(), 13);
-  const int map_stage = listener_.MapStageId();
   std::vector<MapOutputFiles> outputs = MapOutputsOnDisk();
   ASSERT_FALSE(outputs.empty());
   ASSERT_NO_FATAL_FAILURE(Apply(Damage::kIndexFileDeleted, outputs.front()));
@@ -274,6 +276,9 @@ TEST_P(ShuffleLossTest, StaleFetchFailureDoesNotRerunARecomputedMapOutput) {
   ASSERT_TRUE(WaitUntil([&] { return fs::exists(d / "held-2-1") && fs::exists(d / "held-3-1"); },
                         absl::Seconds(20)))
       << "the stage's attempt 1 never held its tasks of left partition 1";
+  // This job's map stage: rebuilt for it, run once for the lost output m.
+  const int map_stage = listener_.MapStageId();
+  ASSERT_GE(map_stage, 0);
   ASSERT_EQ(listener_.LaunchesPerPartition(map_stage), (std::map<int, int>{{m, 1}}));
   Touch(d / "go-stale");
   // The tasks of attempt 0 report their (stale) fetch failures.
