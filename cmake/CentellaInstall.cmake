@@ -41,7 +41,7 @@ install(TARGETS centella_centella ${CENTELLA_SDK_LIBRARIES}
   ARCHIVE DESTINATION lib
   LIBRARY DESTINATION lib)
 install(TARGETS centella-submit centella-cluster-manager centella-executor centella-gen-corpus
-                centella-gen-records
+                centella-gen-records centella-kafka-dev
   RUNTIME DESTINATION bin)
 
 install(FILES ${PROJECT_SOURCE_DIR}/include/centella/centella.h DESTINATION include/centella)
