@@ -44,7 +44,9 @@ install(TARGETS centella-submit centella-cluster-manager centella-executor cente
                 centella-gen-records centella-kafka-dev
   RUNTIME DESTINATION bin)
 
-install(FILES ${PROJECT_SOURCE_DIR}/include/centella/centella.h DESTINATION include/centella)
+install(FILES ${PROJECT_SOURCE_DIR}/include/centella/centella.h
+              ${PROJECT_SOURCE_DIR}/include/centella/streaming.h
+  DESTINATION include/centella)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/common ${PROJECT_SOURCE_DIR}/engine
                   ${PROJECT_SOURCE_DIR}/driver
   DESTINATION include/centella

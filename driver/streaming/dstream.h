@@ -1,0 +1,258 @@
+// DStream<T>: a stream of RDDs, one per batch (Spark's DStream). Operators return new
+// DStreams and run nothing; output operations (foreach_rdd, print) make every batch run
+// jobs once the StreamingContext is started.
+//
+// Functions given to map, filter, flat_map, map_partitions and reduce_by_key are shipped
+// to executors exactly as the RDD operators ship them (capture plain values only; see
+// shippable_function.h). Functions given to transform and foreach_rdd run on the driver.
+//
+// Windows: `length` and `slide` are whole multiples of the batch interval (checked by
+// start()); a windowed stream has an RDD every `slide`, holding the records of the last
+// `length`.
+#ifndef CENTELLA_DRIVER_STREAMING_DSTREAM_H_
+#define CENTELLA_DRIVER_STREAMING_DSTREAM_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
+#include "driver/api/rdd.h"
+#include "driver/streaming/derived_dstream.h"
+#include "driver/streaming/dstream_node.h"
+#include "driver/streaming/queue_input_dstream.h"
+#include "driver/streaming/streaming_context.h"
+#include "driver/streaming/windowed_dstream.h"
+#include "engine/rdd/text_format.h"
+
+namespace centella {
+
+template <class T>
+class DStream {
+ public:
+  using Record = T;
+
+  DStream(StreamingContext* ssc, std::shared_ptr<DStreamNode<T>> node)
+      : ssc_(ssc), node_(std::move(node)) {}
+
+  // ---- per-batch transformations ----
+
+  // f(T) -> U
+  template <class F>
+  auto map(F f) const {
+    return Derive("map", [f](const Rdd<T>& rdd) { return rdd.map(f); });
+  }
+  // f(const T&) -> bool
+  template <class F>
+  DStream<T> filter(F f) const {
+    return Derive("filter", [f](const Rdd<T>& rdd) { return rdd.filter(f); });
+  }
+  // f(T) -> a range of U
+  template <class F>
+  auto flat_map(F f) const {
+    return Derive("flat_map", [f](const Rdd<T>& rdd) { return rdd.flat_map(f); });
+  }
+  // f(std::vector<T>&&) -> std::vector<U>, once per partition of each batch
+  template <class F>
+  auto map_partitions(F f) const {
+    return Derive("map_partitions", [f](const Rdd<T>& rdd) { return rdd.map_partitions(f); });
+  }
+  // For streams of (K, V): each batch's values of a key combined with f(V, V) -> V.
+  template <class F>
+  auto reduce_by_key(F f, int num_partitions = 0) const {
+    return Derive("reduce_by_key",
+                  [f, num_partitions](const Rdd<T>& rdd) { return rdd.reduce_by_key(f, num_partitions); });
+  }
+  // (record, how many times it occurs in the batch)
+  auto count_by_value(int num_partitions = 0) const {
+    return map(CountOne{}).reduce_by_key(Sum{}, num_partitions);
+  }
+  // One record per batch: how many records the batch has (0 for an empty one).
+  DStream<int64_t> count() const {
+    Context* ctx = &ssc_->context();
+    return map(ZeroOne{}).transform([ctx](const Rdd<std::pair<int, int64_t>>& ones, absl::Time) {
+      // A zero of its own, so that an empty batch counts 0 rather than nothing.
+      auto zero = ctx->parallelize(std::vector<std::pair<int, int64_t>>{{0, 0}}, 1);
+      return Rdd<int64_t>(ones.union_(zero).reduce_by_key(Sum{}, 1).map(SecondOf{}));
+    });
+  }
+  // The records of both streams, batch by batch.
+  DStream<T> union_(const DStream<T>& other) const {
+    auto self = node_;
+    auto that = other.node_;
+    return Make<T>("union", {self, that}, node_->slide(),
+                   [self, that](absl::Time t) -> absl::StatusOr<std::optional<Rdd<T>>> {
+                     ASSIGN_OR_RETURN(std::optional<Rdd<T>> a, self->GetOrCompute(t));
+                     ASSIGN_OR_RETURN(std::optional<Rdd<T>> b, that->GetOrCompute(t));
+                     if (!a || !b) return a ? a : b;
+                     return std::optional<Rdd<T>>(a->union_(*b));
+                   });
+  }
+  // For streams of (K, V) and (K, W): each batch's inner join, (K, (V, W)).
+  template <class Other>
+  auto join(const Other& other, int num_partitions = 0) const {
+    using K = typename T::first_type;
+    using V = typename T::second_type;
+    using W = typename Other::Record::second_type;
+    using Out = std::pair<K, std::pair<V, W>>;
+    auto self = node_;
+    auto that = other.node();
+    return Make<Out>("join", {self, that}, node_->slide(),
+                     [self, that, num_partitions](
+                         absl::Time t) -> absl::StatusOr<std::optional<Rdd<Out>>> {
+                       ASSIGN_OR_RETURN(std::optional<Rdd<T>> a, self->GetOrCompute(t));
+                       ASSIGN_OR_RETURN(auto b, that->GetOrCompute(t));
+                       if (!a || !b) return std::optional<Rdd<Out>>();
+                       return std::optional<Rdd<Out>>(Rdd<Out>(a->join(*b, num_partitions)));
+                     });
+  }
+  // fn(const Rdd<T>&, batch time) -> Rdd<U>, on the driver, for what the RDD API has and
+  // DStream does not (a join with a static RDD, a sort, a sample).
+  template <class Fn>
+  auto transform(Fn fn) const {
+    using Out = typename std::invoke_result_t<Fn, const Rdd<T>&, absl::Time>::Record;
+    auto self = node_;
+    return Make<Out>("transform", {self}, node_->slide(),
+                     [self, fn](absl::Time t) -> absl::StatusOr<std::optional<Rdd<Out>>> {
+                       ASSIGN_OR_RETURN(std::optional<Rdd<T>> in, self->GetOrCompute(t));
+                       if (!in) return std::optional<Rdd<Out>>();
+                       return std::optional<Rdd<Out>>(Rdd<Out>(fn(*in, t)));
+                     });
+  }
+
+  // ---- windows ----
+
+  // Every `slide` (default: every batch), the records of the last `length`.
+  DStream<T> window(absl::Duration length, absl::Duration slide = absl::ZeroDuration()) const {
+    if (slide == absl::ZeroDuration()) slide = ssc_->batch_interval();
+    CheckWindow("window", length, slide);
+    auto node = std::make_shared<WindowedDStream<T>>(&ssc_->context(), node_, length, slide);
+    ssc_->AddNode(node);
+    return DStream<T>(ssc_, std::move(node));
+  }
+  // For streams of (K, V): window(length, slide).reduce_by_key(f).
+  template <class F>
+  auto reduce_by_key_and_window(F f, absl::Duration length,
+                                absl::Duration slide = absl::ZeroDuration(),
+                                int num_partitions = 0) const {
+    return window(length, slide).reduce_by_key(f, num_partitions);
+  }
+  // How many records the last `length` held, every `slide`.
+  DStream<int64_t> count_by_window(absl::Duration length,
+                                   absl::Duration slide = absl::ZeroDuration()) const {
+    return window(length, slide).count();
+  }
+
+  // ---- output operations ----
+
+  // fn(const Rdd<T>&, batch time) -> absl::Status runs on the driver for every batch (of
+  // every slide, for a window) and may run any action; an error fails the batch.
+  template <class Fn>
+  void foreach_rdd(Fn fn) const {
+    static_assert(std::is_invocable_r_v<absl::Status, Fn, const Rdd<T>&, absl::Time>,
+                  "foreach_rdd(fn): fn(const Rdd<T>&, absl::Time) must return absl::Status");
+    auto self = node_;
+    ssc_->AddOutput([self, fn](absl::Time t) -> absl::StatusOr<StreamingContext::PreparedOutput> {
+      ASSIGN_OR_RETURN(std::optional<Rdd<T>> rdd, self->GetOrCompute(t));
+      if (!rdd) return StreamingContext::PreparedOutput();
+      return StreamingContext::PreparedOutput([fn, rdd = *std::move(rdd), t] { return fn(rdd, t); });
+    });
+  }
+  // Prints the first `n` records of every batch on stdout under a header with the batch
+  // time, as Spark's print() does ("..." when there are more).
+  void print(int n = 10) const {
+    foreach_rdd([n](const Rdd<T>& rdd, absl::Time t) -> absl::Status {
+      ASSIGN_OR_RETURN(std::vector<T> first, rdd.take(n + 1));
+      std::string out = absl::StrCat("-------------------------------------------\nTime: ",
+                                     absl::ToUnixMillis(t),
+                                     " ms\n-------------------------------------------\n");
+      for (int i = 0; i < static_cast<int>(first.size()) && i < n; ++i) {
+        AppendText(&out, first[i]);
+        out.push_back('\n');
+      }
+      if (static_cast<int>(first.size()) > n) out += "...\n";
+      out.push_back('\n');
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      std::fflush(stdout);
+      return absl::OkStatus();
+    });
+  }
+
+  StreamingContext& context() const { return *ssc_; }
+  // The graph node (for operators and tests).
+  const std::shared_ptr<DStreamNode<T>>& node() const { return node_; }
+
+ private:
+  template <class U>
+  friend class DStream;
+
+  struct CountOne {
+    std::pair<T, int64_t> operator()(T x) const { return {std::move(x), 1}; }
+  };
+  struct Sum {
+    int64_t operator()(int64_t a, int64_t b) const { return a + b; }
+  };
+  struct ZeroOne {
+    std::pair<int, int64_t> operator()(const T&) const { return {0, 1}; }
+  };
+  struct SecondOf {
+    int64_t operator()(const std::pair<int, int64_t>& kv) const { return kv.second; }
+  };
+
+  // A node of the same slide whose RDD is op(parent's RDD) at every batch.
+  template <class Op>
+  auto Derive(std::string name, Op op) const {
+    using Out = typename std::invoke_result_t<Op, const Rdd<T>&>::Record;
+    auto self = node_;
+    return Make<Out>(std::move(name), {self}, node_->slide(),
+                     [self, op](absl::Time t) -> absl::StatusOr<std::optional<Rdd<Out>>> {
+                       ASSIGN_OR_RETURN(std::optional<Rdd<T>> in, self->GetOrCompute(t));
+                       if (!in) return std::optional<Rdd<Out>>();
+                       return std::optional<Rdd<Out>>(Rdd<Out>(op(*in)));
+                     });
+  }
+
+  template <class U>
+  DStream<U> Make(std::string name, std::vector<std::shared_ptr<DStreamNodeBase>> parents,
+                  absl::Duration slide, typename DerivedDStream<U>::Derive derive) const {
+    auto node = std::make_shared<DerivedDStream<U>>(std::move(name), slide, std::move(parents),
+                                                    std::move(derive));
+    ssc_->AddNode(node);
+    return DStream<U>(ssc_, std::move(node));
+  }
+
+  void CheckWindow(const char* op, absl::Duration length, absl::Duration slide) const {
+    const absl::Duration unit = node_->slide();
+    auto whole = [unit](absl::Duration d) {
+      return d > absl::ZeroDuration() && d % unit == absl::ZeroDuration();
+    };
+    if (!whole(length) || !whole(slide)) {
+      ssc_->AddGraphError(absl::InvalidArgumentError(absl::StrCat(
+          op, "(length ", absl::FormatDuration(length), ", slide ", absl::FormatDuration(slide),
+          "): both must be positive whole multiples of the stream's slide, ",
+          absl::FormatDuration(unit))));
+    }
+  }
+
+  StreamingContext* ssc_;
+  std::shared_ptr<DStreamNode<T>> node_;
+};
+
+template <class T>
+DStream<T> StreamingContext::queue_stream(std::shared_ptr<RddQueue<T>> queue, bool one_at_a_time) {
+  auto node =
+      std::make_shared<QueueInputDStream<T>>(ctx_, interval_, std::move(queue), one_at_a_time);
+  AddNode(node);
+  return DStream<T>(this, std::move(node));
+}
+
+}  // namespace centella
+
+#endif  // CENTELLA_DRIVER_STREAMING_DSTREAM_H_

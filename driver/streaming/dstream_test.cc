@@ -1,0 +1,176 @@
+// DStream operators batch by batch, on a local master, each batch made due by a FakeClock
+// step: per-batch transformations, counts, joins, windows (slides longer than a batch),
+// and a long stream whose nodes keep only what its windows need.
+#include <algorithm>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "driver/streaming/streaming_test_fixture.h"
+
+namespace centella {
+namespace {
+
+// What an output saw: the sorted records of each batch it ran for, by batch number
+// (1 = the first batch after start).
+template <class T>
+class Collected {
+ public:
+  void Add(int64_t batch, std::vector<T> records) {
+    std::sort(records.begin(), records.end());
+    absl::MutexLock lock(&mu_);
+    batches_[batch] = std::move(records);
+  }
+  std::map<int64_t, std::vector<T>> batches() const {
+    absl::MutexLock lock(&mu_);
+    return batches_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::map<int64_t, std::vector<T>> batches_;
+};
+
+// Collects every batch of `stream` into `out`, numbered from the stream's zero time.
+template <class T>
+void CollectInto(const DStream<T>& stream, Collected<T>* out, absl::Duration interval) {
+  stream.foreach_rdd([out, interval, node = stream.node()](const Rdd<T>& rdd, absl::Time t) {
+    auto records = rdd.collect();
+    if (!records.ok()) return records.status();
+    out->Add((t - node->zero_time()) / interval, *std::move(records));
+    return absl::OkStatus();
+  });
+}
+
+struct SplitWords {
+  std::vector<std::string> operator()(const std::string& line) const {
+    return absl::StrSplit(line, ' ', absl::SkipEmpty());
+  }
+};
+struct One {
+  std::pair<std::string, int64_t> operator()(const std::string& w) const { return {w, 1}; }
+};
+struct Plus {
+  int64_t operator()(int64_t a, int64_t b) const { return a + b; }
+};
+struct IsEven {
+  bool operator()(int64_t x) const { return x % 2 == 0; }
+};
+struct Times10 {
+  int64_t operator()(int64_t x) const { return 10 * x; }
+};
+
+using WordCount = std::pair<std::string, int64_t>;
+
+TEST_F(StreamingTestFixture, WordCountPerBatch) {
+  auto queue = std::make_shared<RddQueue<std::string>>();
+  queue->push(ctx_->parallelize(std::vector<std::string>{"a b a", "c"}, 2));
+  queue->push(ctx_->parallelize(std::vector<std::string>{"b b"}, 1));
+  Collected<WordCount> counts;
+  CollectInto(ssc_->queue_stream(queue).flat_map(SplitWords{}).map(One{}).reduce_by_key(Plus{}),
+              &counts, kInterval);
+  ASSERT_TRUE(ssc_->start().ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Step()) << "batch " << i + 1;
+  ssc_->stop();
+  EXPECT_EQ(counts.batches(),
+            (std::map<int64_t, std::vector<WordCount>>{{1, {{"a", 2}, {"b", 1}, {"c", 1}}},
+                                                       {2, {{"b", 2}}},
+                                                       {3, {}}}));
+}
+
+TEST_F(StreamingTestFixture, CountsFilterUnionAndJoin) {
+  auto left = std::make_shared<RddQueue<int64_t>>();
+  auto right = std::make_shared<RddQueue<int64_t>>();
+  left->push(ctx_->parallelize(std::vector<int64_t>{1, 2, 3, 4}, 2));
+  right->push(ctx_->parallelize(std::vector<int64_t>{4, 6}, 1));
+  DStream<int64_t> l = ssc_->queue_stream(left);
+  DStream<int64_t> r = ssc_->queue_stream(right);
+  Collected<int64_t> counted, evens, both;
+  CollectInto(l.count(), &counted, kInterval);
+  CollectInto(l.filter(IsEven{}).map(Times10{}), &evens, kInterval);
+  CollectInto(l.union_(r), &both, kInterval);
+  struct Key {
+    std::pair<int64_t, int64_t> operator()(int64_t x) const { return {x % 2, x}; }
+  };
+  Collected<std::pair<int64_t, std::pair<int64_t, int64_t>>> joined;
+  CollectInto(l.map(Key{}).join(r.map(Key{})), &joined, kInterval);
+  Collected<std::pair<int64_t, int64_t>> by_value;
+  CollectInto(l.union_(r).count_by_value(), &by_value, kInterval);
+  ASSERT_TRUE(ssc_->start().ok());
+  ASSERT_TRUE(Step());
+  ASSERT_TRUE(Step());  // both queues empty: empty batches still run
+  ssc_->stop();
+  EXPECT_EQ(counted.batches(), (std::map<int64_t, std::vector<int64_t>>{{1, {4}}, {2, {0}}}));
+  EXPECT_EQ(evens.batches()[1], (std::vector<int64_t>{20, 40}));
+  EXPECT_EQ(both.batches()[1], (std::vector<int64_t>{1, 2, 3, 4, 4, 6}));
+  EXPECT_EQ(joined.batches()[1],
+            (std::vector<std::pair<int64_t, std::pair<int64_t, int64_t>>>{
+                {0, {2, 4}}, {0, {2, 6}}, {0, {4, 4}}, {0, {4, 6}}}));
+  EXPECT_EQ(by_value.batches()[1],
+            (std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {2, 1}, {3, 1}, {4, 2}, {6, 1}}));
+  EXPECT_TRUE(joined.batches()[2].empty());
+}
+
+// Batch i holds the single record i. A window of 3 batches sliding by 2 has an RDD at
+// batches 2, 4, 6 with the records of batches (i-2, i].
+TEST_F(StreamingTestFixture, WindowsSlideByWholeBatches) {
+  auto queue = std::make_shared<RddQueue<int64_t>>();
+  for (int64_t i = 1; i <= 6; ++i) queue->push(ctx_->parallelize(std::vector<int64_t>{i}, 1));
+  DStream<int64_t> numbers = ssc_->queue_stream(queue);
+  Collected<int64_t> windows, counts;
+  CollectInto(numbers.window(3 * kInterval, 2 * kInterval), &windows, kInterval);
+  CollectInto(numbers.count_by_window(3 * kInterval, 2 * kInterval), &counts, kInterval);
+  struct Constant {
+    std::pair<int, int64_t> operator()(int64_t x) const { return {0, x}; }
+  };
+  Collected<std::pair<int, int64_t>> sums;
+  CollectInto(numbers.map(Constant{}).reduce_by_key_and_window(Plus{}, 3 * kInterval,
+                                                                2 * kInterval),
+              &sums, kInterval);
+  ASSERT_TRUE(ssc_->start().ok());
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(Step());
+  ssc_->stop();
+  EXPECT_EQ(windows.batches(),
+            (std::map<int64_t, std::vector<int64_t>>{{2, {1, 2}}, {4, {2, 3, 4}}, {6, {4, 5, 6}}}));
+  EXPECT_EQ(counts.batches(), (std::map<int64_t, std::vector<int64_t>>{{2, {2}}, {4, {3}}, {6, {3}}}));
+  EXPECT_EQ(sums.batches(), (std::map<int64_t, std::vector<std::pair<int, int64_t>>>{
+                                {2, {{0, 3}}}, {4, {{0, 9}}}, {6, {{0, 15}}}}));
+}
+
+// A stream that runs many batches holds a bounded number of RDDs (the window's), and its
+// shuffles are released batch after batch.
+TEST_F(StreamingTestFixture, ALongStreamHoldsOnlyWhatItsWindowsNeed) {
+  auto queue = std::make_shared<RddQueue<std::string>>();
+  struct Always {
+    bool operator()(const WordCount&) const { return true; }
+  };
+  DStream<WordCount> counted = ssc_->queue_stream(queue).map(One{}).reduce_by_key(Plus{});
+  int64_t seen = 0;
+  counted.reduce_by_key_and_window(Plus{}, 4 * kInterval).filter(Always{}).foreach_rdd(
+      [&seen](const Rdd<WordCount>& rdd, absl::Time) {
+        auto n = rdd.count();
+        if (!n.ok()) return n.status();
+        seen += *n;
+        return absl::OkStatus();
+      });
+  ASSERT_TRUE(ssc_->start().ok());
+  int most_held = 0;
+  for (int i = 0; i < 200; ++i) {
+    queue->push(ctx_->parallelize(std::vector<std::string>{"x", "y", "x"}, 2));
+    ASSERT_TRUE(Step()) << "batch " << i + 1;
+    most_held = std::max(most_held, ssc_->held_rdds());
+  }
+  ssc_->stop();
+  // Every window of 4 batches holds x and y once it is full.
+  EXPECT_EQ(seen, 2 * 200);
+  EXPECT_LE(most_held, 12);
+  const DagSchedulerStats stats = ctx_->SchedulerStats();
+  EXPECT_LE(stats.registered_shuffles, 12) << "shuffles of old batches were not released";
+  EXPECT_GE(stats.shuffles_removed, 190);
+}
+
+}  // namespace
+}  // namespace centella

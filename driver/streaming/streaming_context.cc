@@ -1,0 +1,204 @@
+#include "driver/streaming/streaming_context.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/config/conf.h"
+#include "common/event_loop/event_loop.h"
+#include "common/logging/logger.h"
+#include "common/status/status_macros.h"
+#include "common/thread_pool/thread_pool.h"
+#include "driver/streaming/dstream_node.h"
+
+namespace centella {
+namespace {
+
+std::shared_ptr<spdlog::logger> Log() { return GetLogger("streaming"); }
+
+const ConfEntry<int64_t> kConcurrentJobs{
+    "centella.streaming.concurrentJobs", 1,
+    "Batches of a stream that may run at once (1: strictly one after another)."};
+
+constexpr absl::Duration kMinInterval = absl::Milliseconds(10);
+
+std::string Millis(absl::Time t) { return absl::StrCat(absl::ToUnixMillis(t), " ms"); }
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<StreamingContext>> StreamingContext::Create(
+    Context& ctx, absl::Duration batch_interval, StreamingOptions options) {
+  if (batch_interval < kMinInterval) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the batch interval must be at least 10 ms, not ",
+                     absl::FormatDuration(batch_interval)));
+  }
+  ASSIGN_OR_RETURN(int64_t jobs, ctx.conf().Get(kConcurrentJobs));
+  if (jobs < 1 || jobs > 64) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "centella.streaming.concurrentJobs must be between 1 and 64, not ", jobs));
+  }
+  return std::unique_ptr<StreamingContext>(
+      new StreamingContext(ctx, batch_interval, options, static_cast<int>(jobs)));
+}
+
+StreamingContext::StreamingContext(Context& ctx, absl::Duration interval,
+                                   StreamingOptions options, int jobs)
+    : ctx_(&ctx), interval_(interval), options_(options), concurrent_jobs_(jobs) {}
+
+StreamingContext::~StreamingContext() { stop(/*graceful=*/false); }
+
+void StreamingContext::AddNode(std::shared_ptr<DStreamNodeBase> node) {
+  absl::MutexLock lock(&graph_mu_);
+  nodes_.push_back(std::move(node));
+}
+
+void StreamingContext::AddOutput(
+    std::function<absl::StatusOr<PreparedOutput>(absl::Time t)> prepare) {
+  absl::MutexLock lock(&graph_mu_);
+  outputs_.push_back(std::move(prepare));
+}
+
+void StreamingContext::AddGraphError(absl::Status error) {
+  absl::MutexLock lock(&graph_mu_);
+  if (graph_error_.ok()) graph_error_ = std::move(error);
+}
+
+absl::Status StreamingContext::start() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (started_) return absl::FailedPreconditionError("the streaming context was started before");
+    absl::MutexLock graph(&graph_mu_);
+    RETURN_IF_ERROR(graph_error_);
+    if (outputs_.empty()) {
+      return absl::FailedPreconditionError(
+          "the stream has no output operation (foreach_rdd, print, ...): nothing would run");
+    }
+    started_ = true;
+    // Batch times are whole intervals after a zero time on the same grid, so windows and
+    // slides line up with them.
+    const absl::Time now = options_.clock->Now();
+    const absl::Time zero = absl::UnixEpoch() + absl::Floor(now - absl::UnixEpoch(), interval_);
+    for (const auto& node : nodes_) node->set_zero_time(zero);
+    generating_ = true;
+    batches_ = std::make_unique<ThreadPool>(concurrent_jobs_, "stream-batch");
+    timer_ = std::make_unique<EventLoop>("stream-timer", *options_.clock);
+    const absl::Time first = zero + interval_;
+    Log()->info("Streaming started: a batch every {}, first at {}",
+                absl::FormatDuration(interval_), Millis(first));
+    timer_->PostAfter(first - now, [this, first] { Tick(first); });
+  }
+  return absl::OkStatus();
+}
+
+void StreamingContext::Tick(absl::Time batch_time) {
+  if (!generating_) return;
+  const int64_t id = next_batch_id_++;
+  batches_->Schedule([this, id, batch_time] { RunBatch(id, batch_time); });
+  const absl::Time next = batch_time + interval_;
+  timer_->PostAfter(next - options_.clock->Now(), [this, next] { Tick(next); });
+}
+
+void StreamingContext::RunBatch(int64_t batch_id, absl::Time batch_time) {
+  if (cancelled_) return;
+  BatchInfo info;
+  info.batch_id = batch_id;
+  info.batch_time = batch_time;
+  info.started = options_.clock->Now();
+  std::vector<PreparedOutput> jobs;
+  {
+    absl::MutexLock lock(&graph_mu_);
+    for (const auto& prepare : outputs_) {
+      absl::StatusOr<PreparedOutput> job = prepare(batch_time);
+      if (!job.ok()) {
+        info.status = job.status();
+        break;
+      }
+      if (*job) jobs.push_back(*std::move(job));
+    }
+  }
+  for (PreparedOutput& job : jobs) {
+    if (!info.status.ok() || cancelled_) break;
+    info.status = job();
+  }
+  jobs.clear();
+  {
+    // What no window needs any more: its lineage, shuffles and blocks are released.
+    absl::MutexLock lock(&graph_mu_);
+    for (const auto& node : nodes_) node->ForgetUpTo(batch_time - node->remember());
+  }
+  info.finished = options_.clock->Now();
+  if (info.status.ok()) {
+    Log()->info("Batch {} ({}) done in {} (scheduling delay {})", batch_id, Millis(batch_time),
+                absl::FormatDuration(absl::Trunc(info.processing_time(), absl::Milliseconds(1))),
+                absl::FormatDuration(absl::Trunc(info.scheduling_delay(), absl::Milliseconds(1))));
+  } else if (!cancelled_) {
+    Log()->error("Batch {} ({}) failed: {}", batch_id, Millis(batch_time),
+                 std::string(info.status.message()));
+  }
+  if (options_.listener) options_.listener->OnBatchCompleted(info);
+  {
+    absl::MutexLock lock(&mu_);
+    ++batches_completed_;
+  }
+  if (!info.status.ok() && !cancelled_) {
+    // No new batch starts; the ones already due still finish (their outputs may be fine).
+    generating_ = false;
+    Terminate(absl::Status(info.status.code(), absl::StrCat("batch ", batch_id, " (",
+                                                            Millis(batch_time), ") failed: ",
+                                                            info.status.message())));
+  }
+}
+
+void StreamingContext::Terminate(absl::Status status) {
+  absl::MutexLock lock(&mu_);
+  if (terminated_) return;
+  terminated_ = true;
+  termination_ = std::move(status);
+}
+
+void StreamingContext::stop(bool graceful) {
+  absl::MutexLock stopping(&stop_mu_);
+  {
+    absl::MutexLock lock(&mu_);
+    if (!started_ || timer_ == nullptr) return;
+  }
+  generating_ = false;
+  // Stopped before it is released: a tick still draining may call timer_ (it then posts
+  // nothing), which reset() would already have nulled.
+  timer_->Stop();
+  timer_.reset();
+  if (!graceful) {
+    cancelled_ = true;
+    ctx_->CancelAllJobs();
+  }
+  batches_->Shutdown();  // graceful: the batches already due run to their end
+  Log()->info("Streaming stopped{}", graceful ? " gracefully" : "");
+  Terminate(absl::OkStatus());
+}
+
+absl::Status StreamingContext::await_termination() {
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(&terminated_));
+  return termination_;
+}
+
+std::optional<absl::Status> StreamingContext::await_termination_or_timeout(
+    absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  if (!mu_.AwaitWithTimeout(absl::Condition(&terminated_), timeout)) return std::nullopt;
+  return termination_;
+}
+
+int64_t StreamingContext::batches_completed() const {
+  absl::MutexLock lock(&mu_);
+  return batches_completed_;
+}
+
+int StreamingContext::held_rdds() const {
+  absl::MutexLock lock(&graph_mu_);
+  int n = 0;
+  for (const auto& node : nodes_) n += node->held();
+  return n;
+}
+
+}  // namespace centella

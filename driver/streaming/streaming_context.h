@@ -1,0 +1,143 @@
+// StreamingContext: micro-batch streams on a Context (Spark's StreamingContext).
+//
+//   auto ssc = StreamingContext::Create(*ctx, absl::Milliseconds(100));
+//   auto queue = std::make_shared<RddQueue<std::string>>();
+//   (*ssc)->queue_stream(queue).flat_map(...).reduce_by_key(...).print();
+//   (*ssc)->start();  (*ssc)->await_termination();
+//
+// Every batch interval (10 ms at least) the context generates a batch: batch time t is a
+// whole number of intervals after the stream's zero time (the start time rounded down to
+// the interval). Each output operation's DStream gives its RDD of t and the operation
+// runs on it as ordinary jobs. Batches run in order on one thread; with
+// centella.streaming.concurrentJobs = N, up to N batches run at once. A batch that takes
+// longer than the interval delays the next ones (they keep their batch times; the
+// scheduling delay shows it), it never makes the stream skip a batch.
+//
+// Lifecycle: operators and outputs are declared, then start() (once); stop() ends it. A
+// batch whose output fails stops the generation of new batches and await_termination()
+// returns that error. Time comes from StreamingOptions::clock (tests give a FakeClock).
+//
+// Thread safety: declare the graph from one thread before start(); start, stop,
+// await_termination and the accessors may be called from any thread, but stop() not from
+// an output operation.
+#ifndef CENTELLA_DRIVER_STREAMING_STREAMING_CONTEXT_H_
+#define CENTELLA_DRIVER_STREAMING_STREAMING_CONTEXT_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/clock/clock.h"
+#include "driver/api/context.h"
+#include "driver/streaming/streaming_listener.h"
+
+namespace centella {
+
+class DStreamNodeBase;
+class EventLoop;
+class ThreadPool;
+template <class T>
+class DStream;
+template <class T>
+class RddQueue;
+
+struct StreamingOptions {
+  // Batch times and delays are read from it; not owned, must outlive the context.
+  Clock* clock = &RealClock();
+  // Optional observer of every batch; must outlive the context.
+  StreamingListener* listener = nullptr;
+};
+
+class StreamingContext {
+ public:
+  // InvalidArgument for an interval under 10 ms or a bad centella.streaming.* setting.
+  static absl::StatusOr<std::unique_ptr<StreamingContext>> Create(Context& ctx,
+                                                                  absl::Duration batch_interval,
+                                                                  StreamingOptions options = {});
+  // Stops the stream at once if it still runs (stop(/*graceful=*/false)).
+  ~StreamingContext();
+  StreamingContext(const StreamingContext&) = delete;
+  StreamingContext& operator=(const StreamingContext&) = delete;
+
+  // ---- inputs ----
+
+  // A stream of the RDDs pushed into `queue` (see RddQueue): each batch takes the oldest
+  // one (or, with one_at_a_time false, all queued), an empty RDD when there is none.
+  template <class T>
+  DStream<T> queue_stream(std::shared_ptr<RddQueue<T>> queue, bool one_at_a_time = true);
+
+  // ---- lifecycle ----
+
+  // Starts generating batches. FailedPrecondition when it was started before or has no
+  // output operation; InvalidArgument for an operator declared with bad arguments (a
+  // window that is not a multiple of the batch interval), naming it.
+  absl::Status start();
+  // Blocks until the stream stops: OK after stop(), else the error that stopped it.
+  absl::Status await_termination();
+  // The same, at most `timeout`; nullopt if the stream still runs then.
+  std::optional<absl::Status> await_termination_or_timeout(absl::Duration timeout);
+  // Stops generating batches. Graceful: the running (and already due) batches finish
+  // first; otherwise their jobs are cancelled. Idempotent; the Context stays usable.
+  void stop(bool graceful = true);
+
+  Context& context() const { return *ctx_; }
+  absl::Duration batch_interval() const { return interval_; }
+  // Batches completed so far (with or without error).
+  int64_t batches_completed() const;
+  // RDDs the stream's nodes hold now: bounded by the windows, however long it runs.
+  int held_rdds() const;
+
+  // ---- for DStream operators (driver/streaming/dstream.h), not for jobs ----
+
+  // Every node of the graph, so that the context can give it its zero time and make it
+  // forget old batches.
+  void AddNode(std::shared_ptr<DStreamNodeBase> node);
+  // An output operation: `prepare(t)` builds, under the graph's lock, what batch t must
+  // run (null: nothing at t); the returned function then runs the jobs, unlocked.
+  using PreparedOutput = std::function<absl::Status()>;
+  void AddOutput(std::function<absl::StatusOr<PreparedOutput>(absl::Time t)> prepare);
+  // A bad operator argument, reported by start().
+  void AddGraphError(absl::Status error);
+
+ private:
+  StreamingContext(Context& ctx, absl::Duration interval, StreamingOptions options, int jobs);
+  void Tick(absl::Time batch_time);
+  void RunBatch(int64_t batch_id, absl::Time batch_time);
+  void Terminate(absl::Status status);
+
+  Context* const ctx_;
+  const absl::Duration interval_;
+  const StreamingOptions options_;
+  const int concurrent_jobs_;
+
+  // The graph: declared before start(), then read and pruned by the batch threads.
+  mutable absl::Mutex graph_mu_;
+  std::vector<std::shared_ptr<DStreamNodeBase>> nodes_ ABSL_GUARDED_BY(graph_mu_);
+  std::vector<std::function<absl::StatusOr<PreparedOutput>(absl::Time)>> outputs_;
+  absl::Status graph_error_;
+
+  absl::Mutex stop_mu_;  // one stop() at a time
+  mutable absl::Mutex mu_;
+  bool started_ ABSL_GUARDED_BY(mu_) = false;
+  bool terminated_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status termination_ ABSL_GUARDED_BY(mu_);
+  int64_t batches_completed_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t next_batch_id_ = 0;  // timer loop only
+  std::atomic<bool> generating_{false};
+  std::atomic<bool> cancelled_{false};
+
+  std::unique_ptr<ThreadPool> batches_;  // runs batches, concurrent_jobs_ threads
+  std::unique_ptr<EventLoop> timer_;     // ticks every interval; declared last
+};
+
+}  // namespace centella
+
+#endif  // CENTELLA_DRIVER_STREAMING_STREAMING_CONTEXT_H_

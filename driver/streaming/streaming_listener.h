@@ -1,0 +1,38 @@
+// StreamingListener: what a running stream tells its observers after every batch (the
+// event log and the web UI build on the same information).
+//
+// Delays follow Spark's meaning: scheduling delay is how long the batch waited after its
+// batch time before it started (batches queue up when processing is slower than the
+// interval), processing time is how long its output operations ran, total delay the sum.
+#ifndef CENTELLA_DRIVER_STREAMING_STREAMING_LISTENER_H_
+#define CENTELLA_DRIVER_STREAMING_STREAMING_LISTENER_H_
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace centella {
+
+struct BatchInfo {
+  // The batch's id: 0 for the first batch of this run, then consecutive.
+  int64_t batch_id = 0;
+  absl::Time batch_time;
+  absl::Time started;
+  absl::Time finished;
+  absl::Status status;  // the first output operation's error, if any
+  absl::Duration scheduling_delay() const { return started - batch_time; }
+  absl::Duration processing_time() const { return finished - started; }
+  absl::Duration total_delay() const { return finished - batch_time; }
+};
+
+class StreamingListener {
+ public:
+  virtual ~StreamingListener() = default;
+  // Called on the thread that ran the batch, once its outputs are done; must be quick.
+  virtual void OnBatchCompleted(const BatchInfo& batch) = 0;
+};
+
+}  // namespace centella
+
+#endif  // CENTELLA_DRIVER_STREAMING_STREAMING_LISTENER_H_
