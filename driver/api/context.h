@@ -128,6 +128,7 @@ class Context {
   friend class Accumulator;
   template <class T>
   friend class Broadcast;
+  friend class StreamingContext;  // input streams make RDDs of their own nodes
 
   std::unique_ptr<DriverRuntime> runtime_;
 };

@@ -67,8 +67,9 @@ class DStream {
   // For streams of (K, V): each batch's values of a key combined with f(V, V) -> V.
   template <class F>
   auto reduce_by_key(F f, int num_partitions = 0) const {
-    return Derive("reduce_by_key",
-                  [f, num_partitions](const Rdd<T>& rdd) { return rdd.reduce_by_key(f, num_partitions); });
+    return Derive("reduce_by_key", [f, num_partitions](const Rdd<T>& rdd) {
+      return rdd.reduce_by_key(f, num_partitions);
+    });
   }
   // (record, how many times it occurs in the batch)
   auto count_by_value(int num_partitions = 0) const {
@@ -104,14 +105,14 @@ class DStream {
     using Out = std::pair<K, std::pair<V, W>>;
     auto self = node_;
     auto that = other.node();
-    return Make<Out>("join", {self, that}, node_->slide(),
-                     [self, that, num_partitions](
-                         absl::Time t) -> absl::StatusOr<std::optional<Rdd<Out>>> {
-                       ASSIGN_OR_RETURN(std::optional<Rdd<T>> a, self->GetOrCompute(t));
-                       ASSIGN_OR_RETURN(auto b, that->GetOrCompute(t));
-                       if (!a || !b) return std::optional<Rdd<Out>>();
-                       return std::optional<Rdd<Out>>(Rdd<Out>(a->join(*b, num_partitions)));
-                     });
+    return Make<Out>(
+        "join", {self, that}, node_->slide(),
+        [self, that, num_partitions](absl::Time t) -> absl::StatusOr<std::optional<Rdd<Out>>> {
+          ASSIGN_OR_RETURN(std::optional<Rdd<T>> a, self->GetOrCompute(t));
+          ASSIGN_OR_RETURN(auto b, that->GetOrCompute(t));
+          if (!a || !b) return std::optional<Rdd<Out>>();
+          return std::optional<Rdd<Out>>(Rdd<Out>(a->join(*b, num_partitions)));
+        });
   }
   // fn(const Rdd<T>&, batch time) -> Rdd<U>, on the driver, for what the RDD API has and
   // DStream does not (a join with a static RDD, a sort, a sample).
@@ -162,7 +163,8 @@ class DStream {
     ssc_->AddOutput([self, fn](absl::Time t) -> absl::StatusOr<StreamingContext::PreparedOutput> {
       ASSIGN_OR_RETURN(std::optional<Rdd<T>> rdd, self->GetOrCompute(t));
       if (!rdd) return StreamingContext::PreparedOutput();
-      return StreamingContext::PreparedOutput([fn, rdd = *std::move(rdd), t] { return fn(rdd, t); });
+      return StreamingContext::PreparedOutput(
+          [fn, rdd = *std::move(rdd), t] { return fn(rdd, t); });
     });
   }
   // Prints the first `n` records of every batch on stdout under a header with the batch
@@ -170,9 +172,9 @@ class DStream {
   void print(int n = 10) const {
     foreach_rdd([n](const Rdd<T>& rdd, absl::Time t) -> absl::Status {
       ASSIGN_OR_RETURN(std::vector<T> first, rdd.take(n + 1));
-      std::string out = absl::StrCat("-------------------------------------------\nTime: ",
-                                     absl::ToUnixMillis(t),
-                                     " ms\n-------------------------------------------\n");
+      std::string out =
+          absl::StrCat("-------------------------------------------\nTime: ", absl::ToUnixMillis(t),
+                       " ms\n-------------------------------------------\n");
       for (int i = 0; i < static_cast<int>(first.size()) && i < n; ++i) {
         AppendText(&out, first[i]);
         out.push_back('\n');
@@ -244,6 +246,12 @@ class DStream {
   StreamingContext* ssc_;
   std::shared_ptr<DStreamNode<T>> node_;
 };
+
+template <class T>
+Rdd<T, Pipeline<T>> StreamingContext::RddOf(std::shared_ptr<Node<T>> node, int num_partitions) {
+  ctx_->runtime().InitNode(*node, num_partitions);
+  return Rdd<T>(ctx_, std::move(node));
+}
 
 template <class T>
 DStream<T> StreamingContext::queue_stream(std::shared_ptr<RddQueue<T>> queue, bool one_at_a_time) {

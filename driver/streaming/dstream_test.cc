@@ -75,10 +75,8 @@ TEST_F(StreamingTestFixture, WordCountPerBatch) {
   ASSERT_TRUE(ssc_->start().ok());
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(Step()) << "batch " << i + 1;
   ssc_->stop();
-  EXPECT_EQ(counts.batches(),
-            (std::map<int64_t, std::vector<WordCount>>{{1, {{"a", 2}, {"b", 1}, {"c", 1}}},
-                                                       {2, {{"b", 2}}},
-                                                       {3, {}}}));
+  EXPECT_EQ(counts.batches(), (std::map<int64_t, std::vector<WordCount>>{
+                                  {1, {{"a", 2}, {"b", 1}, {"c", 1}}}, {2, {{"b", 2}}}, {3, {}}}));
 }
 
 TEST_F(StreamingTestFixture, CountsFilterUnionAndJoin) {
@@ -106,9 +104,8 @@ TEST_F(StreamingTestFixture, CountsFilterUnionAndJoin) {
   EXPECT_EQ(counted.batches(), (std::map<int64_t, std::vector<int64_t>>{{1, {4}}, {2, {0}}}));
   EXPECT_EQ(evens.batches()[1], (std::vector<int64_t>{20, 40}));
   EXPECT_EQ(both.batches()[1], (std::vector<int64_t>{1, 2, 3, 4, 4, 6}));
-  EXPECT_EQ(joined.batches()[1],
-            (std::vector<std::pair<int64_t, std::pair<int64_t, int64_t>>>{
-                {0, {2, 4}}, {0, {2, 6}}, {0, {4, 4}}, {0, {4, 6}}}));
+  EXPECT_EQ(joined.batches()[1], (std::vector<std::pair<int64_t, std::pair<int64_t, int64_t>>>{
+                                     {0, {2, 4}}, {0, {2, 6}}, {0, {4, 4}}, {0, {4, 6}}}));
   EXPECT_EQ(by_value.batches()[1],
             (std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {2, 1}, {3, 1}, {4, 2}, {6, 1}}));
   EXPECT_TRUE(joined.batches()[2].empty());
@@ -127,15 +124,16 @@ TEST_F(StreamingTestFixture, WindowsSlideByWholeBatches) {
     std::pair<int, int64_t> operator()(int64_t x) const { return {0, x}; }
   };
   Collected<std::pair<int, int64_t>> sums;
-  CollectInto(numbers.map(Constant{}).reduce_by_key_and_window(Plus{}, 3 * kInterval,
-                                                                2 * kInterval),
-              &sums, kInterval);
+  CollectInto(
+      numbers.map(Constant{}).reduce_by_key_and_window(Plus{}, 3 * kInterval, 2 * kInterval), &sums,
+      kInterval);
   ASSERT_TRUE(ssc_->start().ok());
   for (int i = 0; i < 6; ++i) ASSERT_TRUE(Step());
   ssc_->stop();
   EXPECT_EQ(windows.batches(),
             (std::map<int64_t, std::vector<int64_t>>{{2, {1, 2}}, {4, {2, 3, 4}}, {6, {4, 5, 6}}}));
-  EXPECT_EQ(counts.batches(), (std::map<int64_t, std::vector<int64_t>>{{2, {2}}, {4, {3}}, {6, {3}}}));
+  EXPECT_EQ(counts.batches(),
+            (std::map<int64_t, std::vector<int64_t>>{{2, {2}}, {4, {3}}, {6, {3}}}));
   EXPECT_EQ(sums.batches(), (std::map<int64_t, std::vector<std::pair<int, int64_t>>>{
                                 {2, {{0, 3}}}, {4, {{0, 9}}}, {6, {{0, 15}}}}));
 }
@@ -149,8 +147,9 @@ TEST_F(StreamingTestFixture, ALongStreamHoldsOnlyWhatItsWindowsNeed) {
   };
   DStream<WordCount> counted = ssc_->queue_stream(queue).map(One{}).reduce_by_key(Plus{});
   int64_t seen = 0;
-  counted.reduce_by_key_and_window(Plus{}, 4 * kInterval).filter(Always{}).foreach_rdd(
-      [&seen](const Rdd<WordCount>& rdd, absl::Time) {
+  counted.reduce_by_key_and_window(Plus{}, 4 * kInterval)
+      .filter(Always{})
+      .foreach_rdd([&seen](const Rdd<WordCount>& rdd, absl::Time) {
         auto n = rdd.count();
         if (!n.ok()) return n.status();
         seen += *n;

@@ -49,8 +49,8 @@ class RddQueue {
 template <class T>
 class QueueInputDStream final : public DStreamNode<T> {
  public:
-  QueueInputDStream(Context* ctx, absl::Duration batch_interval,
-                    std::shared_ptr<RddQueue<T>> queue, bool one_at_a_time)
+  QueueInputDStream(Context* ctx, absl::Duration batch_interval, std::shared_ptr<RddQueue<T>> queue,
+                    bool one_at_a_time)
       : DStreamNode<T>("queue_stream", batch_interval, {}),
         ctx_(ctx),
         queue_(std::move(queue)),

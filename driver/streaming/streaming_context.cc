@@ -28,21 +28,20 @@ std::string Millis(absl::Time t) { return absl::StrCat(absl::ToUnixMillis(t), " 
 absl::StatusOr<std::unique_ptr<StreamingContext>> StreamingContext::Create(
     Context& ctx, absl::Duration batch_interval, StreamingOptions options) {
   if (batch_interval < kMinInterval) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the batch interval must be at least 10 ms, not ",
-                     absl::FormatDuration(batch_interval)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the batch interval must be at least 10 ms, not ", absl::FormatDuration(batch_interval)));
   }
   ASSIGN_OR_RETURN(int64_t jobs, ctx.conf().Get(kConcurrentJobs));
   if (jobs < 1 || jobs > 64) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "centella.streaming.concurrentJobs must be between 1 and 64, not ", jobs));
+    return absl::InvalidArgumentError(
+        absl::StrCat("centella.streaming.concurrentJobs must be between 1 and 64, not ", jobs));
   }
   return std::unique_ptr<StreamingContext>(
       new StreamingContext(ctx, batch_interval, options, static_cast<int>(jobs)));
 }
 
-StreamingContext::StreamingContext(Context& ctx, absl::Duration interval,
-                                   StreamingOptions options, int jobs)
+StreamingContext::StreamingContext(Context& ctx, absl::Duration interval, StreamingOptions options,
+                                   int jobs)
     : ctx_(&ctx), interval_(interval), options_(options), concurrent_jobs_(jobs) {}
 
 StreamingContext::~StreamingContext() { stop(/*graceful=*/false); }
@@ -83,8 +82,8 @@ absl::Status StreamingContext::start() {
     batches_ = std::make_unique<ThreadPool>(concurrent_jobs_, "stream-batch");
     timer_ = std::make_unique<EventLoop>("stream-timer", *options_.clock);
     const absl::Time first = zero + interval_;
-    Log()->info("Streaming started: a batch every {}, first at {}",
-                absl::FormatDuration(interval_), Millis(first));
+    Log()->info("Streaming started: a batch every {}, first at {}", absl::FormatDuration(interval_),
+                Millis(first));
     timer_->PostAfter(first - now, [this, first] { Tick(first); });
   }
   return absl::OkStatus();
@@ -143,9 +142,9 @@ void StreamingContext::RunBatch(int64_t batch_id, absl::Time batch_time) {
   if (!info.status.ok() && !cancelled_) {
     // No new batch starts; the ones already due still finish (their outputs may be fine).
     generating_ = false;
-    Terminate(absl::Status(info.status.code(), absl::StrCat("batch ", batch_id, " (",
-                                                            Millis(batch_time), ") failed: ",
-                                                            info.status.message())));
+    Terminate(
+        absl::Status(info.status.code(), absl::StrCat("batch ", batch_id, " (", Millis(batch_time),
+                                                      ") failed: ", info.status.message())));
   }
 }
 
@@ -182,8 +181,7 @@ absl::Status StreamingContext::await_termination() {
   return termination_;
 }
 
-std::optional<absl::Status> StreamingContext::await_termination_or_timeout(
-    absl::Duration timeout) {
+std::optional<absl::Status> StreamingContext::await_termination_or_timeout(absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
   if (!mu_.AwaitWithTimeout(absl::Condition(&terminated_), timeout)) return std::nullopt;
   return termination_;

@@ -38,11 +38,13 @@
 #include "common/clock/clock.h"
 #include "driver/api/context.h"
 #include "driver/streaming/streaming_listener.h"
+#include "engine/kafka/kafka_record.h"
 
 namespace centella {
 
 class DStreamNodeBase;
 class EventLoop;
+struct KafkaStreamOptions;
 class ThreadPool;
 template <class T>
 class DStream;
@@ -73,6 +75,11 @@ class StreamingContext {
   // one (or, with one_at_a_time false, all queued), an empty RDD when there is none.
   template <class T>
   DStream<T> queue_stream(std::shared_ptr<RddQueue<T>> queue, bool one_at_a_time = true);
+
+  // Kafka topics, direct (see driver/streaming/kafka_direct_dstream.h): each batch reads
+  // the offsets that arrived since the previous one, one task per topic-partition. Bad
+  // options are reported by start().
+  DStream<KafkaRecord> kafka_direct_stream(KafkaStreamOptions options);
 
   // ---- lifecycle ----
 
@@ -106,6 +113,9 @@ class StreamingContext {
   void AddOutput(std::function<absl::StatusOr<PreparedOutput>(absl::Time t)> prepare);
   // A bad operator argument, reported by start().
   void AddGraphError(absl::Status error);
+  // An RDD over an input node an input stream made for a batch (defined in dstream.h).
+  template <class T>
+  Rdd<T, Pipeline<T>> RddOf(std::shared_ptr<Node<T>> node, int num_partitions);
 
  private:
   StreamingContext(Context& ctx, absl::Duration interval, StreamingOptions options, int jobs);

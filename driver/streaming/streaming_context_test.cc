@@ -90,9 +90,8 @@ TEST_F(StreamingTestFixture, BatchesRunOnTheIntervalGridAndAreReported) {
 
 TEST_F(StreamingTestFixture, AFailingOutputStopsTheStreamWithItsError) {
   auto queue = std::make_shared<RddQueue<int64_t>>();
-  ssc_->queue_stream(queue).foreach_rdd([](const Rdd<int64_t>&, absl::Time) {
-    return absl::UnavailableError("the sink is down");
-  });
+  ssc_->queue_stream(queue).foreach_rdd(
+      [](const Rdd<int64_t>&, absl::Time) { return absl::UnavailableError("the sink is down"); });
   ASSERT_TRUE(ssc_->start().ok());
   ASSERT_TRUE(Step());
   std::optional<absl::Status> ended = ssc_->await_termination_or_timeout(absl::Seconds(10));

@@ -5,6 +5,7 @@
 
 #include "centella/centella.h"
 #include "driver/streaming/dstream.h"
+#include "driver/streaming/kafka_direct_dstream.h"
 #include "driver/streaming/queue_input_dstream.h"
 #include "driver/streaming/streaming_context.h"
 #include "driver/streaming/streaming_listener.h"
