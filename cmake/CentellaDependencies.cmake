@@ -4,5 +4,4 @@
 include(CentellaRuntimeDependencies)
 find_package(GTest CONFIG REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
-pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka++ rdkafka)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # the status UIs' HTTP server

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -51,6 +52,8 @@ class DStreamNodeBase {
 
   // Drops the RDDs of batch times at or before `t`.
   virtual void ForgetUpTo(absl::Time t) = 0;
+  // The record type, for the checkpoint's fingerprint of the graph.
+  virtual std::string record_type() const = 0;
   // RDDs held now (for tests: a stream that runs for hours holds a bounded number).
   virtual int held() const = 0;
 
@@ -92,6 +95,7 @@ class DStreamNode : public DStreamNodeBase {
     generated_.erase(generated_.begin(), generated_.upper_bound(t));
   }
   int held() const override { return static_cast<int>(generated_.size()); }
+  std::string record_type() const override { return typeid(T).name(); }
 
  protected:
   // The RDD of slide time `t` (called at most once per t).

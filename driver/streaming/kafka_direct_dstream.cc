@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/logging/logger.h"
+#include "common/serde/byte_reader.h"
 #include "common/status/status_macros.h"
 #include "driver/streaming/dstream.h"
 #include "driver/streaming/streaming_context.h"
@@ -66,9 +68,42 @@ absl::StatusOr<OffsetRange> KafkaDirectDStream::NextRange(const std::string& top
   return OffsetRange{topic, partition, from, until};
 }
 
-absl::StatusOr<std::optional<Rdd<KafkaRecord>>> KafkaDirectDStream::Compute(absl::Time) {
+std::string KafkaDirectDStream::input_id() const {
+  return absl::StrCat("kafka:", absl::StrJoin(options_.topics, ","));
+}
+
+std::string KafkaDirectDStream::BatchState(absl::Time t) const {
+  auto it = planned_.find(t);
+  return it == planned_.end() ? std::string() : SerializeToString(it->second);
+}
+
+absl::Status KafkaDirectDStream::Restore(absl::Time t, std::string_view state, bool rerun) {
+  std::vector<OffsetRange> ranges;
+  ByteReader r(state);
+  if (!Deserialize(r, &ranges) || !r.done()) {
+    return absl::DataLossError(
+        absl::StrCat("the checkpointed offsets of ", input_id(), " do not decode"));
+  }
+  for (const OffsetRange& range : ranges) positions_[{range.topic, range.partition}] = range.until;
+  if (rerun) rerun_[t] = std::move(ranges);
+  started_once_ = true;
+  return absl::OkStatus();
+}
+
+void KafkaDirectDStream::ForgetUpTo(absl::Time t) {
+  DStreamNode<KafkaRecord>::ForgetUpTo(t);
+  planned_.erase(planned_.begin(), planned_.upper_bound(t));
+}
+
+absl::StatusOr<std::optional<Rdd<KafkaRecord>>> KafkaDirectDStream::Compute(absl::Time t) {
   if (source_ == nullptr) {
     return absl::FailedPreconditionError("kafka_direct_stream has no Kafka client");
+  }
+  if (auto again = rerun_.find(t); again != rerun_.end()) {
+    // A batch the checkpoint says may have written part of its output: the same records.
+    std::vector<OffsetRange> ranges = std::move(again->second);
+    rerun_.erase(again);
+    return RddOfRanges(t, std::move(ranges));
   }
   std::vector<OffsetRange> ranges;
   // Positions move only once the whole batch is planned: a failed plan reads the same
@@ -93,14 +128,20 @@ absl::StatusOr<std::optional<Rdd<KafkaRecord>>> KafkaDirectDStream::Compute(absl
     }
   }
   started_once_ = true;
+  return RddOfRanges(t, std::move(ranges));
+}
+
+std::optional<Rdd<KafkaRecord>> KafkaDirectDStream::RddOfRanges(absl::Time t,
+                                                                std::vector<OffsetRange> ranges) {
   last_ranges_ = ranges;
+  planned_[t] = ranges;
   KafkaReadOptions read;
   read.bootstrap_servers = options_.bootstrap_servers;
   read.settings = options_.settings;
   read.poll_timeout_ms = absl::ToInt64Milliseconds(options_.timeout);
   const int n = static_cast<int>(ranges.size());
   auto node = std::make_shared<KafkaRangeNode>(std::move(read), std::move(ranges));
-  return std::optional<Rdd<KafkaRecord>>(ssc_->RddOf<KafkaRecord>(std::move(node), n));
+  return Rdd<KafkaRecord>(ssc_->RddOf<KafkaRecord>(std::move(node), n));
 }
 
 DStream<KafkaRecord> StreamingContext::kafka_direct_stream(KafkaStreamOptions options) {

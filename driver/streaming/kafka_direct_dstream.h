@@ -25,6 +25,7 @@
 
 #include "driver/streaming/dstream_node.h"
 #include "driver/streaming/kafka_offset_source.h"
+#include "driver/streaming/stream_input.h"
 #include "engine/kafka/kafka_range_node.h"
 #include "engine/kafka/kafka_record.h"
 
@@ -53,7 +54,7 @@ struct KafkaStreamOptions {
   std::shared_ptr<KafkaOffsetSource> offset_source;
 };
 
-class KafkaDirectDStream final : public DStreamNode<KafkaRecord> {
+class KafkaDirectDStream final : public DStreamNode<KafkaRecord>, public StreamInput {
  public:
   KafkaDirectDStream(StreamingContext* ssc, KafkaStreamOptions options,
                      std::shared_ptr<KafkaOffsetSource> source);
@@ -63,11 +64,18 @@ class KafkaDirectDStream final : public DStreamNode<KafkaRecord> {
   // The ranges of the last batch computed.
   const std::vector<OffsetRange>& last_ranges() const { return last_ranges_; }
 
+  std::string input_id() const override;
+  std::string BatchState(absl::Time t) const override;
+  absl::Status Restore(absl::Time t, std::string_view state, bool rerun) override;
+  void ForgetUpTo(absl::Time t) override;
+
  protected:
   absl::StatusOr<std::optional<Rdd<KafkaRecord>>> Compute(absl::Time t) override;
 
  private:
   absl::StatusOr<OffsetRange> NextRange(const std::string& topic, int32_t partition);
+  // The batch's RDD over `ranges`, remembered for the checkpoint.
+  std::optional<Rdd<KafkaRecord>> RddOfRanges(absl::Time t, std::vector<OffsetRange> ranges);
 
   StreamingContext* ssc_;
   KafkaStreamOptions options_;
@@ -75,6 +83,9 @@ class KafkaDirectDStream final : public DStreamNode<KafkaRecord> {
   std::map<std::pair<std::string, int32_t>, int64_t> positions_;
   std::vector<OffsetRange> last_ranges_;
   bool started_once_ = false;  // a batch was planned: partitions seen later are new
+  // The ranges of the batches still held, and of a batch to run again after a restart.
+  std::map<absl::Time, std::vector<OffsetRange>> planned_;
+  std::map<absl::Time, std::vector<OffsetRange>> rerun_;
 };
 
 }  // namespace centella

@@ -1,14 +1,19 @@
 #include "driver/streaming/streaming_context.h"
 
+#include <csignal>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/config/conf.h"
 #include "common/event_loop/event_loop.h"
 #include "common/logging/logger.h"
 #include "common/status/status_macros.h"
+#include "common/storage/local_storage.h"
 #include "common/thread_pool/thread_pool.h"
 #include "driver/streaming/dstream_node.h"
+#include "driver/streaming/termination_signal.h"
 
 namespace centella {
 namespace {
@@ -18,6 +23,12 @@ std::shared_ptr<spdlog::logger> Log() { return GetLogger("streaming"); }
 const ConfEntry<int64_t> kConcurrentJobs{
     "centella.streaming.concurrentJobs", 1,
     "Batches of a stream that may run at once (1: strictly one after another)."};
+
+const ConfEntry<std::string> kCheckpoint{
+    "centella.streaming.checkpoint", "",
+    "Directory (shared by every node) of the stream's offsets and commits; empty: none."};
+const ConfEntry<int64_t> kRetain{"centella.streaming.minBatchesToRetain", 100,
+                                 "Batches of offsets and commits kept in the checkpoint."};
 
 constexpr absl::Duration kMinInterval = absl::Milliseconds(10);
 
@@ -44,7 +55,10 @@ StreamingContext::StreamingContext(Context& ctx, absl::Duration interval, Stream
                                    int jobs)
     : ctx_(&ctx), interval_(interval), options_(options), concurrent_jobs_(jobs) {}
 
-StreamingContext::~StreamingContext() { stop(/*graceful=*/false); }
+StreamingContext::~StreamingContext() {
+  stop(/*graceful=*/false);
+  signals_.reset();  // joins the watcher, which may have been the one stopping
+}
 
 void StreamingContext::AddNode(std::shared_ptr<DStreamNodeBase> node) {
   absl::MutexLock lock(&graph_mu_);
@@ -72,20 +86,91 @@ absl::Status StreamingContext::start() {
       return absl::FailedPreconditionError(
           "the stream has no output operation (foreach_rdd, print, ...): nothing would run");
     }
-    started_ = true;
     // Batch times are whole intervals after a zero time on the same grid, so windows and
     // slides line up with them.
     const absl::Time now = options_.clock->Now();
-    const absl::Time zero = absl::UnixEpoch() + absl::Floor(now - absl::UnixEpoch(), interval_);
+    const absl::Time grid = absl::UnixEpoch() + absl::Floor(now - absl::UnixEpoch(), interval_);
+    absl::Time zero = grid;
+    ASSIGN_OR_RETURN(std::string checkpoint, ctx_->conf().Get(kCheckpoint));
+    ASSIGN_OR_RETURN(int64_t retain, ctx_->conf().Get(kRetain));
+    if (!checkpoint.empty()) {
+      RETURN_IF_ERROR(OpenCheckpoint(checkpoint, static_cast<int>(retain), &zero));
+    }
+    started_ = true;
     for (const auto& node : nodes_) node->set_zero_time(zero);
     generating_ = true;
+    if (options_.stop_on_termination_signal) {
+      absl::StatusOr<std::unique_ptr<TerminationSignal>> signals =
+          TerminationSignal::Install([this](int signo) {
+            Log()->info("{}: stopping the stream gracefully",
+                        signo == SIGINT ? "SIGINT" : "SIGTERM");
+            stop(/*graceful=*/true);
+          });
+      if (signals.ok()) {
+        signals_ = *std::move(signals);
+      } else {
+        Log()->warn("{}", std::string(signals.status().message()));
+      }
+    }
     batches_ = std::make_unique<ThreadPool>(concurrent_jobs_, "stream-batch");
     timer_ = std::make_unique<EventLoop>("stream-timer", *options_.clock);
-    const absl::Time first = zero + interval_;
+    if (rerun_) {
+      Log()->info("Running batch {} ({}) again: it had not committed", rerun_->first,
+                  Millis(rerun_->second));
+      batches_->Schedule([this, batch = *rerun_] { RunBatch(batch.first, batch.second); });
+    }
+    const absl::Time first = grid + interval_;
     Log()->info("Streaming started: a batch every {}, first at {}", absl::FormatDuration(interval_),
                 Millis(first));
     timer_->PostAfter(first - now, [this, first] { Tick(first); });
   }
+  return absl::OkStatus();
+}
+
+absl::Status StreamingContext::OpenCheckpoint(const std::string& dir, int retain,
+                                              absl::Time* zero) {
+  absl::flat_hash_map<const DStreamNodeBase*, int> index;
+  StreamMetadata metadata;
+  metadata.batch_interval_ms = absl::ToInt64Milliseconds(interval_);
+  for (const auto& node : nodes_) {
+    std::vector<std::string> parents;
+    for (const auto& p : node->parents()) parents.push_back(absl::StrCat(index[p.get()]));
+    auto* input = dynamic_cast<StreamInput*>(node.get());
+    if (node->parents().empty() && input == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          node->name(),
+          " cannot be checkpointed: its batches cannot be read again after a restart; use a "
+          "replayable input (Kafka) or no centella.streaming.checkpoint"));
+    }
+    if (input != nullptr) inputs_.push_back(input);
+    index[node.get()] = static_cast<int>(metadata.graph.size());
+    metadata.graph.push_back(
+        absl::StrCat(node->name(), " slide=", absl::FormatDuration(node->slide()), " parents=[",
+                     absl::StrJoin(parents, ","), "] type=", node->record_type(),
+                     input != nullptr ? absl::StrCat(" input=", input->input_id()) : ""));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<LocalStorage> storage, LocalStorage::Open(dir));
+  ASSIGN_OR_RETURN(checkpoint_, StreamCheckpoint::Open(std::move(storage), retain));
+  RETURN_IF_ERROR(checkpoint_->CheckOrWriteMetadata(metadata));
+  ASSIGN_OR_RETURN(StreamRecovery recovery, checkpoint_->Recover());
+  if (!recovery.last_planned) return absl::OkStatus();
+  const BatchOffsets& last = *recovery.last_planned;
+  const bool rerun = !recovery.last_committed || *recovery.last_committed < last.batch_id;
+  const absl::Time last_time = absl::FromUnixMillis(last.batch_time_ms);
+  for (StreamInput* input : inputs_) {
+    auto it = last.inputs.find(input->input_id());
+    if (it == last.inputs.end() || it->second.empty()) continue;
+    RETURN_IF_ERROR(input->Restore(last_time, it->second, rerun));
+  }
+  next_batch_id_ = last.batch_id + 1;
+  if (rerun) {
+    rerun_ = std::make_pair(last.batch_id, last_time);
+    // The batch keeps its time: the nodes must count it as one of theirs.
+    *zero = std::min(*zero, last_time - interval_);
+  }
+  Log()->info("Resuming from checkpoint {}: last committed batch {}, next batch {}", dir,
+              recovery.last_committed ? absl::StrCat(*recovery.last_committed) : "none",
+              next_batch_id_);
   return absl::OkStatus();
 }
 
@@ -98,7 +183,9 @@ void StreamingContext::Tick(absl::Time batch_time) {
 }
 
 void StreamingContext::RunBatch(int64_t batch_id, absl::Time batch_time) {
-  if (cancelled_) return;
+  // After a failed batch none runs: a later one's commit would hide the failed one from
+  // the restart that must run it again.
+  if (cancelled_ || failed_) return;
   BatchInfo info;
   info.batch_id = batch_id;
   info.batch_time = batch_time;
@@ -114,12 +201,27 @@ void StreamingContext::RunBatch(int64_t batch_id, absl::Time batch_time) {
       }
       if (*job) jobs.push_back(*std::move(job));
     }
+    if (info.status.ok() && checkpoint_ != nullptr) {
+      // Logged before any output runs: a crash from here on makes a restart run this
+      // very batch again.
+      BatchOffsets offsets;
+      offsets.batch_id = batch_id;
+      offsets.batch_time_ms = absl::ToUnixMillis(batch_time);
+      for (StreamInput* input : inputs_) {
+        offsets.inputs[input->input_id()] = input->BatchState(batch_time);
+      }
+      info.status = checkpoint_->WriteOffsets(offsets);
+    }
   }
   for (PreparedOutput& job : jobs) {
     if (!info.status.ok() || cancelled_) break;
     info.status = job();
   }
   jobs.clear();
+  if (info.status.ok() && !cancelled_ && checkpoint_ != nullptr) {
+    absl::MutexLock lock(&graph_mu_);
+    info.status = checkpoint_->WriteCommit(batch_id, absl::ToUnixMillis(batch_time));
+  }
   {
     // What no window needs any more: its lineage, shuffles and blocks are released.
     absl::MutexLock lock(&graph_mu_);
@@ -140,8 +242,8 @@ void StreamingContext::RunBatch(int64_t batch_id, absl::Time batch_time) {
     ++batches_completed_;
   }
   if (!info.status.ok() && !cancelled_) {
-    // No new batch starts; the ones already due still finish (their outputs may be fine).
     generating_ = false;
+    failed_ = true;
     Terminate(
         absl::Status(info.status.code(), absl::StrCat("batch ", batch_id, " (", Millis(batch_time),
                                                       ") failed: ", info.status.message())));

@@ -17,6 +17,13 @@
 // batch whose output fails stops the generation of new batches and await_termination()
 // returns that error. Time comes from StreamingOptions::clock (tests give a FakeClock).
 //
+// Checkpoint (--conf centella.streaming.checkpoint=DIR, on storage every node sees): each
+// batch's inputs are logged before it runs and a commit after its outputs are done
+// (stream_checkpoint.h), so a driver restarted with the same program resumes after the
+// last committed batch and first runs an uncommitted one again with the same input.
+// Exactly-once output needs centella.streaming.concurrentJobs=1 (the default): with
+// overlapping batches a later one may commit before an earlier one fails.
+//
 // Thread safety: declare the graph from one thread before start(); start, stop,
 // await_termination and the accessors may be called from any thread, but stop() not from
 // an output operation.
@@ -28,6 +35,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -37,6 +46,8 @@
 #include "absl/time/time.h"
 #include "common/clock/clock.h"
 #include "driver/api/context.h"
+#include "driver/streaming/stream_checkpoint.h"
+#include "driver/streaming/stream_input.h"
 #include "driver/streaming/streaming_listener.h"
 #include "engine/kafka/kafka_record.h"
 
@@ -45,6 +56,7 @@ namespace centella {
 class DStreamNodeBase;
 class EventLoop;
 struct KafkaStreamOptions;
+class TerminationSignal;
 class ThreadPool;
 template <class T>
 class DStream;
@@ -56,6 +68,10 @@ struct StreamingOptions {
   Clock* clock = &RealClock();
   // Optional observer of every batch; must outlive the context.
   StreamingListener* listener = nullptr;
+  // While the stream runs, SIGTERM and SIGINT stop it gracefully (the running batch
+  // finishes and commits, await_termination returns OK, so main can exit 0) instead of
+  // killing the process. Only one context of a process can hold the signals.
+  bool stop_on_termination_signal = true;
 };
 
 class StreamingContext {
@@ -121,6 +137,10 @@ class StreamingContext {
   StreamingContext(Context& ctx, absl::Duration interval, StreamingOptions options, int jobs);
   void Tick(absl::Time batch_time);
   void RunBatch(int64_t batch_id, absl::Time batch_time);
+  // With centella.streaming.checkpoint: checks the log against this program and restores
+  // the inputs; sets the batch to run again first, if any, and the next batch id.
+  absl::Status OpenCheckpoint(const std::string& dir, int retain, absl::Time* zero)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(graph_mu_);
   void Terminate(absl::Status status);
 
   Context* const ctx_;
@@ -133,6 +153,9 @@ class StreamingContext {
   std::vector<std::shared_ptr<DStreamNodeBase>> nodes_ ABSL_GUARDED_BY(graph_mu_);
   std::vector<std::function<absl::StatusOr<PreparedOutput>(absl::Time)>> outputs_;
   absl::Status graph_error_;
+  std::unique_ptr<StreamCheckpoint> checkpoint_;         // null without a checkpoint directory
+  std::vector<StreamInput*> inputs_;                     // the graph's inputs (nodes_ own them)
+  std::optional<std::pair<int64_t, absl::Time>> rerun_;  // a batch to run again first
 
   absl::Mutex stop_mu_;  // one stop() at a time
   mutable absl::Mutex mu_;
@@ -143,9 +166,11 @@ class StreamingContext {
   int64_t next_batch_id_ = 0;  // timer loop only
   std::atomic<bool> generating_{false};
   std::atomic<bool> cancelled_{false};
+  std::atomic<bool> failed_{false};  // a batch failed: no later batch runs
 
-  std::unique_ptr<ThreadPool> batches_;  // runs batches, concurrent_jobs_ threads
-  std::unique_ptr<EventLoop> timer_;     // ticks every interval; declared last
+  std::unique_ptr<TerminationSignal> signals_;  // destroyed by ~StreamingContext only
+  std::unique_ptr<ThreadPool> batches_;         // runs batches, concurrent_jobs_ threads
+  std::unique_ptr<EventLoop> timer_;            // ticks every interval; declared last
 };
 
 }  // namespace centella

@@ -1,6 +1,7 @@
 // StreamingContext's lifecycle: what start() refuses, batch times on the interval grid,
 // listener information, a failing output stopping the stream with its error, graceful
 // and immediate stops.
+#include <csignal>
 #include <string>
 #include <thread>
 #include <vector>
@@ -125,6 +126,22 @@ TEST_F(StreamingTestFixture, GracefulStopFinishesTheRunningBatch) {
   EXPECT_TRUE(finished);
   EXPECT_EQ(ssc_->batches_completed(), 1);
   EXPECT_TRUE(ssc_->await_termination().ok());
+}
+
+TEST_F(StreamingTestFixture, SigtermStopsTheStreamGracefullyAndTheProcessLivesOn) {
+  auto queue = std::make_shared<RddQueue<int64_t>>();
+  ssc_->queue_stream(queue).foreach_rdd(CountIt);
+  ASSERT_TRUE(ssc_->start().ok());
+  ASSERT_TRUE(Step());
+  ASSERT_EQ(std::raise(SIGTERM), 0);
+  std::optional<absl::Status> ended = ssc_->await_termination_or_timeout(absl::Seconds(10));
+  ASSERT_TRUE(ended.has_value()) << "SIGTERM did not stop the stream";
+  EXPECT_TRUE(ended->ok()) << *ended;
+  ssc_.reset();
+  // The handler that was there before (the default) is back.
+  struct sigaction now {};
+  ASSERT_EQ(::sigaction(SIGTERM, nullptr, &now), 0);
+  EXPECT_EQ(now.sa_handler, SIG_DFL);
 }
 
 TEST_F(StreamingTestFixture, ImmediateStopCancelsTheRunningBatchesJobs) {

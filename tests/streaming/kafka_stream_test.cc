@@ -3,8 +3,10 @@
 // reads the new offsets (one task per partition, on the executors), and the running
 // totals the driver keeps equal an in-test count of the same lines — every message
 // counted exactly once.
+#include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -117,6 +119,123 @@ TEST_P(KafkaStreamTest, WordCountOverKafkaCountsEveryMessageOnce) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Masters, KafkaStreamTest, ::testing::Values("local[2]", "cluster"),
+                         MasterName);
+
+// An idempotent sink: each batch's counts stored under its batch time, so a batch that
+// runs again replaces what it wrote the first time instead of adding to it.
+class BatchKeyedSink {
+ public:
+  void Put(absl::Time batch, std::vector<std::pair<std::string, int64_t>> counts) {
+    absl::MutexLock lock(&mu_);
+    ++writes_[batch];
+    batches_[batch] = std::move(counts);
+  }
+  std::map<std::string, int64_t> Totals() const {
+    absl::MutexLock lock(&mu_);
+    std::map<std::string, int64_t> totals;
+    for (const auto& [t, counts] : batches_) {
+      for (const auto& [w, n] : counts) totals[w] += n;
+    }
+    return totals;
+  }
+  // Batches written more than once.
+  int Rewritten() const {
+    absl::MutexLock lock(&mu_);
+    int n = 0;
+    for (const auto& [t, w] : writes_) n += w > 1;
+    return n;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::map<absl::Time, std::vector<std::pair<std::string, int64_t>>> batches_;
+  std::map<absl::Time, int> writes_;
+};
+
+class KafkaCheckpointTest : public OperatorTest {
+ protected:
+  void Configure(ContextOptions& options) override {
+    ASSERT_TRUE(
+        options.conf.Set("centella.streaming.checkpoint", (dir() / "checkpoint").string()).ok());
+  }
+  // The word count of the tests, into `sink`; `fail_once` makes the first batch with
+  // records fail after its output was written (a driver that died mid-batch).
+  std::unique_ptr<StreamingContext> WordCount(const std::string& bootstrap, BatchKeyedSink* sink,
+                                              std::shared_ptr<std::atomic<bool>> fail_once) {
+    auto ssc = StreamingContext::Create(*ctx_, absl::Milliseconds(200));
+    EXPECT_TRUE(ssc.ok()) << ssc.status();
+    KafkaStreamOptions options;
+    options.bootstrap_servers = bootstrap;
+    options.topics = {"words"};
+    options.start = KafkaStreamOptions::Start::kEarliest;
+    (*ssc)
+        ->kafka_direct_stream(options)
+        .flat_map(Words{})
+        .map(One{})
+        .reduce_by_key(Plus{})
+        .foreach_rdd(
+            [sink, fail_once](const Rdd<std::pair<std::string, int64_t>>& rdd, absl::Time t) {
+              auto counts = rdd.collect();
+              if (!counts.ok()) return counts.status();
+              const bool some = !counts->empty();
+              sink->Put(t, *std::move(counts));
+              if (some && fail_once != nullptr && fail_once->exchange(false)) {
+                return absl::InternalError("the driver died here");
+              }
+              return absl::OkStatus();
+            });
+    return *std::move(ssc);
+  }
+};
+
+TEST_P(KafkaCheckpointTest, ARestartRunsTheUncommittedBatchAgainAndLosesNothing) {
+  ASSERT_TRUE(WaitForExecutors(on_cluster() ? 2 : 1));
+  auto kafka = KafkaDevProcess::Start(BuildDirFromEnvironment(), dir().string(), {"words:3"});
+  ASSERT_TRUE(kafka.ok()) << kafka.status();
+  std::map<std::string, int64_t> expected;
+  const std::vector<std::string> first = Lines(0, 2000);
+  ASSERT_TRUE((*kafka)->Produce("words", first).ok());
+  CountInto(first, &expected);
+
+  BatchKeyedSink sink;
+  {
+    auto ssc = WordCount((*kafka)->bootstrap(), &sink, std::make_shared<std::atomic<bool>>(true));
+    ASSERT_TRUE(ssc->start().ok());
+    std::optional<absl::Status> ended = ssc->await_termination_or_timeout(absl::Seconds(30));
+    ASSERT_TRUE(ended.has_value()) << "the failing batch did not stop the stream";
+    EXPECT_NE(ended->message().find("the driver died here"), std::string::npos) << *ended;
+  }
+  // Written, not committed: the restart must run exactly that batch again.
+  EXPECT_EQ(sink.Totals(), expected);
+
+  const std::vector<std::string> second = Lines(5000, 1500);
+  ASSERT_TRUE((*kafka)->Produce("words", second).ok());
+  CountInto(second, &expected);
+  {
+    auto ssc = WordCount((*kafka)->bootstrap(), &sink, nullptr);
+    ASSERT_TRUE(ssc->start().ok());
+    ASSERT_TRUE(WaitUntil([&] { return sink.Totals() == expected && sink.Rewritten() == 1; },
+                          absl::Seconds(30)))
+        << "rewritten batches: " << sink.Rewritten();
+    ssc->stop();
+  }
+  EXPECT_EQ(sink.Totals(), expected);
+  EXPECT_EQ(sink.Rewritten(), 1);
+
+  // A changed program is refused: the checkpoint belongs to the word count.
+  auto ssc = StreamingContext::Create(*ctx_, absl::Milliseconds(200));
+  ASSERT_TRUE(ssc.ok());
+  KafkaStreamOptions options;
+  options.bootstrap_servers = (*kafka)->bootstrap();
+  options.topics = {"words"};
+  (*ssc)->kafka_direct_stream(options).foreach_rdd(
+      [](const Rdd<KafkaRecord>&, absl::Time) { return absl::OkStatus(); });
+  absl::Status refused = (*ssc)->start();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  EXPECT_NE(refused.message().find("different stream program"), std::string::npos) << refused;
+}
+
+INSTANTIATE_TEST_SUITE_P(Masters, KafkaCheckpointTest, ::testing::Values("local[2]", "cluster"),
                          MasterName);
 
 }  // namespace
