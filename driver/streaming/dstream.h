@@ -28,6 +28,7 @@
 #include "driver/streaming/derived_dstream.h"
 #include "driver/streaming/dstream_node.h"
 #include "driver/streaming/queue_input_dstream.h"
+#include "driver/streaming/state_dstream.h"
 #include "driver/streaming/streaming_context.h"
 #include "driver/streaming/windowed_dstream.h"
 #include "engine/rdd/text_format.h"
@@ -126,6 +127,35 @@ class DStream {
                        if (!in) return std::optional<Rdd<Out>>();
                        return std::optional<Rdd<Out>>(Rdd<Out>(fn(*in, t)));
                      });
+  }
+
+  // ---- state ----
+
+  // For streams of (K, V): a state of type S per key, carried across batches.
+  // update(const std::vector<V>& new_values, std::optional<S> state) -> std::optional<S>
+  // runs every batch for every key that has new values or a state (nullopt drops the
+  // key); the stream's RDD of each batch is every key's state after it. The function is
+  // shipped like map's. Needs centella.checkpoint.dir: every `checkpoint_every` batches
+  // the state is checkpointed there so that its lineage stays short.
+  //   auto totals = words.update_state_by_key<int64_t>(AddUp{});
+  template <class S, class F>
+  auto update_state_by_key(F update, int num_partitions = 0, int checkpoint_every = 10) const {
+    using K = typename T::first_type;
+    using V = typename T::second_type;
+    static_assert(kIsShippable<F>, CENTELLA_SHIPPABLE_MESSAGE);
+    static_assert(
+        std::is_invocable_r_v<std::optional<S>, const F&, const std::vector<V>&, std::optional<S>>,
+        "update_state_by_key<S>(f): f(const std::vector<V>&, std::optional<S>) must "
+        "return std::optional<S>");
+    if (absl::Status dir = ssc_->RddCheckpointDir(); !dir.ok()) {
+      ssc_->AddGraphError(absl::FailedPreconditionError(
+          absl::StrCat("update_state_by_key keeps its state in checkpoints: ", dir.message())));
+    }
+    auto node = std::make_shared<StateDStream<K, V, S, F>>(
+        &ssc_->context(), node_, std::move(update), num_partitions, std::max(1, checkpoint_every),
+        [ssc = ssc_](int rdd_id) { ssc->RemoveRddCheckpoint(rdd_id); });
+    ssc_->AddNode(node);
+    return DStream<std::pair<K, S>>(ssc_, std::move(node));
   }
 
   // ---- windows ----

@@ -2,11 +2,14 @@
 // step: per-batch transformations, counts, joins, windows (slides longer than a batch),
 // and a long stream whose nodes keep only what its windows need.
 #include <algorithm>
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "driver/streaming/streaming_test_fixture.h"
@@ -169,6 +172,99 @@ TEST_F(StreamingTestFixture, ALongStreamHoldsOnlyWhatItsWindowsNeed) {
   const DagSchedulerStats stats = ctx_->SchedulerStats();
   EXPECT_LE(stats.registered_shuffles, 12) << "shuffles of old batches were not released";
   EXPECT_GE(stats.shuffles_removed, 190);
+}
+
+// Running totals per key, as the streaming word count keeps them.
+struct AddUp {
+  std::optional<int64_t> operator()(const std::vector<int64_t>& values,
+                                    std::optional<int64_t> total) const {
+    int64_t sum = total.value_or(0);
+    for (int64_t v : values) sum += v;
+    if (sum == 0) return std::nullopt;  // a key that sums to nothing is dropped
+    return sum;
+  }
+};
+
+class StateTest : public StreamingTestFixture {
+ protected:
+  void SetUp() override {
+    checkpoints_ = std::filesystem::temp_directory_path() /
+                   absl::StrCat("state-test-", ::getpid(), "-",
+                                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(checkpoints_);
+    ContextOptions options;
+    options.master = "local[2]";
+    ASSERT_TRUE(options.conf.Set("centella.checkpoint.dir", checkpoints_.string()).ok());
+    auto ctx = Context::Create(std::move(options));
+    ASSERT_TRUE(ctx.ok()) << ctx.status();
+    ctx_ = *std::move(ctx);
+    StreamingOptions streaming;
+    streaming.clock = &clock_;
+    ssc_ = *StreamingContext::Create(*ctx_, kInterval, streaming);
+  }
+  void TearDown() override {
+    StreamingTestFixture::TearDown();
+    std::filesystem::remove_all(checkpoints_);
+  }
+  // Checkpointed RDDs on disk now.
+  int CheckpointDirs() const {
+    int n = 0;
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(checkpoints_, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+      n += it->path().filename().string().rfind("rdd-", 0) == 0;
+    }
+    return n;
+  }
+  std::filesystem::path checkpoints_;
+};
+
+using Delta = std::pair<std::string, int64_t>;
+
+TEST_F(StateTest, UpdateStateByKeyKeepsRunningTotalsAndDropsKeysThatEnd) {
+  auto queue = std::make_shared<RddQueue<Delta>>();
+  queue->push(ctx_->parallelize(std::vector<Delta>{{"a", 1}, {"b", 2}, {"a", 3}}, 2));
+  queue->push(ctx_->parallelize(std::vector<Delta>{{"b", -2}, {"c", 5}}, 1));
+  Collected<Delta> totals;
+  CollectInto(ssc_->queue_stream(queue).update_state_by_key<int64_t>(AddUp{}, 2, /*every=*/2),
+              &totals, kInterval);
+  ASSERT_TRUE(ssc_->start().ok());
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(Step());
+  ssc_->stop();
+  EXPECT_EQ(totals.batches(), (std::map<int64_t, std::vector<Delta>>{
+                                  {1, {{"a", 4}, {"b", 2}}},
+                                  {2, {{"a", 4}, {"c", 5}}},  // b summed to 0: dropped
+                                  {3, {{"a", 4}, {"c", 5}}},  // no new values: state stays
+                                  {4, {{"a", 4}, {"c", 5}}}}));
+}
+
+TEST_F(StateTest, ALongStatefulStreamKeepsItsLineageAndFilesBounded) {
+  auto queue = std::make_shared<RddQueue<Delta>>();
+  Collected<Delta> totals;
+  CollectInto(ssc_->queue_stream(queue).update_state_by_key<int64_t>(AddUp{}, 2, /*every=*/5),
+              &totals, kInterval);
+  ASSERT_TRUE(ssc_->start().ok());
+  int most_dirs = 0;
+  for (int i = 1; i <= 120; ++i) {
+    queue->push(ctx_->parallelize(std::vector<Delta>{{"x", 1}, {absl::StrCat("k", i % 5), 1}}, 2));
+    ASSERT_TRUE(Step()) << "batch " << i;
+    most_dirs = std::max(most_dirs, CheckpointDirs());
+  }
+  ssc_->stop();
+  auto last = totals.batches()[120];
+  EXPECT_EQ(last, (std::vector<Delta>{
+                      {"k0", 24}, {"k1", 24}, {"k2", 24}, {"k3", 24}, {"k4", 24}, {"x", 120}}));
+  EXPECT_LE(most_dirs, 3) << "old state checkpoints were not removed";
+  EXPECT_LE(ssc_->held_rdds(), 6);
+  EXPECT_LE(ctx_->SchedulerStats().registered_shuffles, 8);
+}
+
+TEST_F(StreamingTestFixture, UpdateStateByKeyWithoutACheckpointDirectoryIsRefused) {
+  auto queue = std::make_shared<RddQueue<Delta>>();
+  ssc_->queue_stream(queue).update_state_by_key<int64_t>(AddUp{}).print();
+  absl::Status s = ssc_->start();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_NE(s.message().find("centella.checkpoint.dir"), std::string::npos) << s;
 }
 
 }  // namespace

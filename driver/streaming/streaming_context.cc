@@ -1,6 +1,7 @@
 #include "driver/streaming/streaming_context.h"
 
 #include <csignal>
+#include <filesystem>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -287,6 +288,18 @@ std::optional<absl::Status> StreamingContext::await_termination_or_timeout(absl:
   absl::MutexLock lock(&mu_);
   if (!mu_.AwaitWithTimeout(absl::Condition(&terminated_), timeout)) return std::nullopt;
   return termination_;
+}
+
+absl::Status StreamingContext::RddCheckpointDir() const {
+  return ctx_->runtime().CheckpointDir().status();
+}
+
+void StreamingContext::RemoveRddCheckpoint(int rdd_id) {
+  absl::StatusOr<std::string> root = ctx_->runtime().CheckpointDir();
+  if (!root.ok()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(absl::StrCat(*root, "/rdd-", rdd_id), ec);
+  if (ec) Log()->warn("cannot remove {}/rdd-{}: {}", *root, rdd_id, ec.message());
 }
 
 int64_t StreamingContext::batches_completed() const {

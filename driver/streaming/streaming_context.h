@@ -129,6 +129,11 @@ class StreamingContext {
   void AddOutput(std::function<absl::StatusOr<PreparedOutput>(absl::Time t)> prepare);
   // A bad operator argument, reported by start().
   void AddGraphError(absl::Status error);
+  // Deletes the checkpoint files of an RDD checkpointed by a stateful stream once no
+  // batch can read them.
+  void RemoveRddCheckpoint(int rdd_id);
+  // OK when centella.checkpoint.dir is set (the RDD checkpoints of stateful streams).
+  absl::Status RddCheckpointDir() const;
   // An RDD over an input node an input stream made for a batch (defined in dstream.h).
   template <class T>
   Rdd<T, Pipeline<T>> RddOf(std::shared_ptr<Node<T>> node, int num_partitions);
