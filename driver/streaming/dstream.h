@@ -189,13 +189,24 @@ class DStream {
   void foreach_rdd(Fn fn) const {
     static_assert(std::is_invocable_r_v<absl::Status, Fn, const Rdd<T>&, absl::Time>,
                   "foreach_rdd(fn): fn(const Rdd<T>&, absl::Time) must return absl::Status");
+    foreach_batch([fn](const Rdd<T>& rdd, const BatchRef& batch) { return fn(rdd, batch.time); });
+  }
+  // The same with the batch's id as well: a sink that stores its output under the batch
+  // id (a directory per batch, a row recording the last batch written) makes a batch that
+  // runs again after a restart — with the same id and the same input — write nothing
+  // twice.
+  template <class Fn>
+  void foreach_batch(Fn fn) const {
+    static_assert(std::is_invocable_r_v<absl::Status, Fn, const Rdd<T>&, const BatchRef&>,
+                  "foreach_batch(fn): fn(const Rdd<T>&, const BatchRef&) must return absl::Status");
     auto self = node_;
-    ssc_->AddOutput([self, fn](absl::Time t) -> absl::StatusOr<StreamingContext::PreparedOutput> {
-      ASSIGN_OR_RETURN(std::optional<Rdd<T>> rdd, self->GetOrCompute(t));
-      if (!rdd) return StreamingContext::PreparedOutput();
-      return StreamingContext::PreparedOutput(
-          [fn, rdd = *std::move(rdd), t] { return fn(rdd, t); });
-    });
+    ssc_->AddOutput(
+        [self, fn](const BatchRef& batch) -> absl::StatusOr<StreamingContext::PreparedOutput> {
+          ASSIGN_OR_RETURN(std::optional<Rdd<T>> rdd, self->GetOrCompute(batch.time));
+          if (!rdd) return StreamingContext::PreparedOutput();
+          return StreamingContext::PreparedOutput(
+              [fn, rdd = *std::move(rdd), batch] { return fn(rdd, batch); });
+        });
   }
   // Prints the first `n` records of every batch on stdout under a header with the batch
   // time, as Spark's print() does ("..." when there are more).

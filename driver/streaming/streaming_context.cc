@@ -67,7 +67,7 @@ void StreamingContext::AddNode(std::shared_ptr<DStreamNodeBase> node) {
 }
 
 void StreamingContext::AddOutput(
-    std::function<absl::StatusOr<PreparedOutput>(absl::Time t)> prepare) {
+    std::function<absl::StatusOr<PreparedOutput>(const BatchRef& batch)> prepare) {
   absl::MutexLock lock(&graph_mu_);
   outputs_.push_back(std::move(prepare));
 }
@@ -195,7 +195,7 @@ void StreamingContext::RunBatch(int64_t batch_id, absl::Time batch_time) {
   {
     absl::MutexLock lock(&graph_mu_);
     for (const auto& prepare : outputs_) {
-      absl::StatusOr<PreparedOutput> job = prepare(batch_time);
+      absl::StatusOr<PreparedOutput> job = prepare(BatchRef{batch_id, batch_time});
       if (!job.ok()) {
         info.status = job.status();
         break;

@@ -123,10 +123,10 @@ class StreamingContext {
   // Every node of the graph, so that the context can give it its zero time and make it
   // forget old batches.
   void AddNode(std::shared_ptr<DStreamNodeBase> node);
-  // An output operation: `prepare(t)` builds, under the graph's lock, what batch t must
-  // run (null: nothing at t); the returned function then runs the jobs, unlocked.
+  // An output operation: `prepare(batch)` builds, under the graph's lock, what the batch
+  // must run (null: nothing then); the returned function then runs the jobs, unlocked.
   using PreparedOutput = std::function<absl::Status()>;
-  void AddOutput(std::function<absl::StatusOr<PreparedOutput>(absl::Time t)> prepare);
+  void AddOutput(std::function<absl::StatusOr<PreparedOutput>(const BatchRef& batch)> prepare);
   // A bad operator argument, reported by start().
   void AddGraphError(absl::Status error);
   // Deletes the checkpoint files of an RDD checkpointed by a stateful stream once no
@@ -156,7 +156,7 @@ class StreamingContext {
   // The graph: declared before start(), then read and pruned by the batch threads.
   mutable absl::Mutex graph_mu_;
   std::vector<std::shared_ptr<DStreamNodeBase>> nodes_ ABSL_GUARDED_BY(graph_mu_);
-  std::vector<std::function<absl::StatusOr<PreparedOutput>(absl::Time)>> outputs_;
+  std::vector<std::function<absl::StatusOr<PreparedOutput>(const BatchRef&)>> outputs_;
   absl::Status graph_error_;
   std::unique_ptr<StreamCheckpoint> checkpoint_;         // null without a checkpoint directory
   std::vector<StreamInput*> inputs_;                     // the graph's inputs (nodes_ own them)

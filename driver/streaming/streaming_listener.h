@@ -14,6 +14,13 @@
 
 namespace centella {
 
+// Which batch an output runs for: its id (consecutive from 0 over the life of a
+// checkpointed stream, across restarts) and its batch time.
+struct BatchRef {
+  int64_t id = 0;
+  absl::Time time;
+};
+
 struct BatchInfo {
   // The batch's id: 0 for the first batch of this run, then consecutive.
   int64_t batch_id = 0;

@@ -141,6 +141,11 @@ grpc::Status ShuffleServiceImpl::RemoveShuffle(grpc::ServerContext* context,
   }
   response->set_files_removed(files);
   response->set_bytes_freed(bytes);
+  // The driver removes a shuffle as soon as nothing can read it (its ContextCleaner), so
+  // this is where a daemon's map output of a running application goes.
+  GetLogger("shuffle-service")
+      ->info("removed shuffle {} of application {}: {} files, {} bytes freed",
+             request->shuffle_id(), request->app_id(), files, bytes);
   return grpc::Status::OK;
 }
 

@@ -97,9 +97,11 @@ for i in "${DAEMONS[@]}"; do
   # warm-up job, before this count began.)
   ((WIRE_DURING[$i] >= 1048576)) ||
     fail "daemon $i ($ip) moved only ${WIRE_DURING[$i]} bytes over its link during the job: it took no part in the shuffle"
-  # Map output that lived on this daemon: when the application ended the daemon deleted
-  # its files (shuffle output included) and logged how much. A map task's output is
-  # ~150 KiB; an executor's own stdout/stderr a few lines.
+  # Map output that lived on this daemon: the driver had it removed once the job's
+  # shuffle could no longer be read (ShuffleService.RemoveShuffle), and when the
+  # application ended the daemon deleted the rest of its files; both are logged with the
+  # bytes freed. A map task's output is ~150 KiB; an executor's own stdout/stderr a few
+  # lines.
   freed=""
   for ((t = 0; t < 100; t++)); do
     freed=$(grep -o "cleaned up application $APP_ID: [0-9]* bytes freed" "$TMP/daemon$i.log" |
@@ -108,6 +110,9 @@ for i in "${DAEMONS[@]}"; do
     sleep 0.1
   done
   [[ -n "$freed" ]] || fail "daemon $i ($ip) did not clean up $APP_ID within 10 s"
+  removed=$(grep -o "removed shuffle [0-9]* of application $APP_ID: [0-9]* files, [0-9]* bytes" \
+    "$TMP/daemon$i.log" | awk '{s += $9} END {print s + 0}')
+  freed=$((freed + removed))
   ((freed >= 65536)) && MAP_HOSTS=$((MAP_HOSTS + 1))
   log "daemon $i ($ip): executor ran; $((WIRE_DURING[$i] / 1024)) KiB over its link;" \
     "$((freed / 1024)) KiB of map output"
