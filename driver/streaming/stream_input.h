@@ -21,7 +21,8 @@ class StreamInput {
   // What batch `t` reads, once its RDD has been computed ("" if it was not).
   virtual std::string BatchState(absl::Time t) const = 0;
   // After a restart, from the newest batch in the checkpoint: reading continues after
-  // what `state` read; with `rerun`, batch `t` itself reads exactly `state` again.
+  // what `state` read; with `rerun`, the batch at time `t` (the restart's first) reads
+  // exactly `state` again.
   // DataLoss for a state that does not decode.
   virtual absl::Status Restore(absl::Time t, std::string_view state, bool rerun) = 0;
 };

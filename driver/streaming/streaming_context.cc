@@ -95,7 +95,7 @@ absl::Status StreamingContext::start() {
     ASSIGN_OR_RETURN(std::string checkpoint, ctx_->conf().Get(kCheckpoint));
     ASSIGN_OR_RETURN(int64_t retain, ctx_->conf().Get(kRetain));
     if (!checkpoint.empty()) {
-      RETURN_IF_ERROR(OpenCheckpoint(checkpoint, static_cast<int>(retain), &zero));
+      RETURN_IF_ERROR(OpenCheckpoint(checkpoint, static_cast<int>(retain), grid, &zero));
     }
     started_ = true;
     for (const auto& node : nodes_) node->set_zero_time(zero);
@@ -116,7 +116,7 @@ absl::Status StreamingContext::start() {
     batches_ = std::make_unique<ThreadPool>(concurrent_jobs_, "stream-batch");
     timer_ = std::make_unique<EventLoop>("stream-timer", *options_.clock);
     if (rerun_) {
-      Log()->info("Running batch {} ({}) again: it had not committed", rerun_->first,
+      Log()->info("Running batch {} again (at {}): it had not committed", rerun_->first,
                   Millis(rerun_->second));
       batches_->Schedule([this, batch = *rerun_] { RunBatch(batch.first, batch.second); });
     }
@@ -128,7 +128,7 @@ absl::Status StreamingContext::start() {
   return absl::OkStatus();
 }
 
-absl::Status StreamingContext::OpenCheckpoint(const std::string& dir, int retain,
+absl::Status StreamingContext::OpenCheckpoint(const std::string& dir, int retain, absl::Time grid,
                                               absl::Time* zero) {
   absl::flat_hash_map<const DStreamNodeBase*, int> index;
   StreamMetadata metadata;
@@ -157,17 +157,19 @@ absl::Status StreamingContext::OpenCheckpoint(const std::string& dir, int retain
   if (!recovery.last_planned) return absl::OkStatus();
   const BatchOffsets& last = *recovery.last_planned;
   const bool rerun = !recovery.last_committed || *recovery.last_committed < last.batch_id;
-  const absl::Time last_time = absl::FromUnixMillis(last.batch_time_ms);
+  // An uncommitted batch runs again with its id and its recorded input, in the first
+  // slot of this run (`grid`): every batch time of a run is then one it generates, so a
+  // window or a state never asks an input for a batch between the runs, which would
+  // read records that no per-batch output sees.
   for (StreamInput* input : inputs_) {
     auto it = last.inputs.find(input->input_id());
     if (it == last.inputs.end() || it->second.empty()) continue;
-    RETURN_IF_ERROR(input->Restore(last_time, it->second, rerun));
+    RETURN_IF_ERROR(input->Restore(grid, it->second, rerun));
   }
   next_batch_id_ = last.batch_id + 1;
   if (rerun) {
-    rerun_ = std::make_pair(last.batch_id, last_time);
-    // The batch keeps its time: the nodes must count it as one of theirs.
-    *zero = std::min(*zero, last_time - interval_);
+    rerun_ = std::make_pair(last.batch_id, grid);
+    *zero = grid - interval_;
   }
   Log()->info("Resuming from checkpoint {}: last committed batch {}, next batch {}", dir,
               recovery.last_committed ? absl::StrCat(*recovery.last_committed) : "none",

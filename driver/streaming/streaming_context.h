@@ -144,7 +144,7 @@ class StreamingContext {
   void RunBatch(int64_t batch_id, absl::Time batch_time);
   // With centella.streaming.checkpoint: checks the log against this program and restores
   // the inputs; sets the batch to run again first, if any, and the next batch id.
-  absl::Status OpenCheckpoint(const std::string& dir, int retain, absl::Time* zero)
+  absl::Status OpenCheckpoint(const std::string& dir, int retain, absl::Time grid, absl::Time* zero)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(graph_mu_);
   void Terminate(absl::Status status);
 
