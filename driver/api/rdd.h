@@ -263,11 +263,14 @@ class Rdd {
   // RDD.checkpoint; like Dataset.checkpoint(eager = true)). FailedPrecondition when no
   // checkpoint directory is configured.
   absl::StatusOr<Rdd<T, Pipeline<T>>> checkpoint() const {
+    ASSIGN_OR_RETURN(std::string root, ctx_->runtime().CheckpointDir());
+    return checkpoint_to(absl::StrCat(root, "/rdd-", AsNode()->rdd_id()));
+  }
+  // checkpoint() into `dir` (absolute, on storage every executor can write and read)
+  // rather than under centella.checkpoint.dir: where a stream keeps its state snapshots.
+  absl::StatusOr<Rdd<T, Pipeline<T>>> checkpoint_to(const std::string& dir) const {
     static_assert(kIsSerializable<T>, CENTELLA_RECORD_MESSAGE);
     RETURN_IF_ERROR(LineageStatus(*node_));
-    ASSIGN_OR_RETURN(std::string root, ctx_->runtime().CheckpointDir());
-    std::shared_ptr<Node<T>> source = AsNode();
-    const std::string dir = absl::StrCat(root, "/rdd-", source->rdd_id());
     CheckpointWriteAction<T> action;
     action.dir = dir;
     RETURN_IF_ERROR(RunAction(std::move(action), AllPartitions(), "checkpoint").status());

@@ -31,6 +31,7 @@
 #include "driver/streaming/state_dstream.h"
 #include "driver/streaming/streaming_context.h"
 #include "driver/streaming/windowed_dstream.h"
+#include "engine/rdd/checkpoint_node.h"
 #include "engine/rdd/text_format.h"
 
 namespace centella {
@@ -153,7 +154,11 @@ class DStream {
     }
     auto node = std::make_shared<StateDStream<K, V, S, F>>(
         &ssc_->context(), node_, std::move(update), num_partitions, std::max(1, checkpoint_every),
-        [ssc = ssc_](int rdd_id) { ssc->RemoveRddCheckpoint(rdd_id); });
+        [ssc = ssc_](int rdd_id) { ssc->RemoveRddCheckpoint(rdd_id); },
+        [ssc = ssc_](const std::string& dir, int partitions) {
+          return Rdd<std::pair<K, S>>(ssc->RddOf<std::pair<K, S>>(
+              std::make_shared<CheckpointNode<std::pair<K, S>>>(dir), partitions));
+        });
     ssc_->AddNode(node);
     return DStream<std::pair<K, S>>(ssc_, std::move(node));
   }

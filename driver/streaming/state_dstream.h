@@ -15,12 +15,16 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "common/serde/byte_reader.h"
 #include "common/serde/serde.h"
 #include "common/status/status_macros.h"
 #include "driver/streaming/dstream_node.h"
+#include "driver/streaming/stream_state.h"
 #include "engine/plan/shippable_function.h"
 
 namespace centella {
@@ -51,21 +55,31 @@ struct Serde<StateStep<K, V, S, F>, std::enable_if_t<kIsSerializable<F>>> {
   }
 };
 
+// A state snapshot's record in a commit entry.
+struct StateSnapshot {
+  std::string dir;
+  int32_t partitions = 0;
+  CENTELLA_FIELDS(dir, partitions)
+};
+
 template <class K, class V, class S, class F>
-class StateDStream final : public DStreamNode<std::pair<K, S>> {
+class StateDStream final : public DStreamNode<std::pair<K, S>>, public StreamState {
  public:
   using State = std::pair<K, S>;
+  // Makes the RDD of a snapshot's files (StreamingContext::RddOf of a CheckpointNode).
+  using Load = std::function<Rdd<State>(const std::string& dir, int partitions)>;
 
   StateDStream(Context* ctx, std::shared_ptr<DStreamNode<std::pair<K, V>>> parent, F update,
                int num_partitions, int checkpoint_every,
-               std::function<void(int rdd_id)> remove_checkpoint)
+               std::function<void(int rdd_id)> remove_checkpoint, Load load)
       : DStreamNode<State>("update_state_by_key", parent->slide(), {parent}),
         ctx_(ctx),
         parent_(std::move(parent)),
         update_(std::move(update)),
         num_partitions_(num_partitions),
         checkpoint_every_(checkpoint_every),
-        remove_checkpoint_(std::move(remove_checkpoint)) {
+        remove_checkpoint_(std::move(remove_checkpoint)),
+        load_(std::move(load)) {
     // The previous batch's state is what the next one starts from.
     this->RememberAtLeast(2 * this->slide());
   }
@@ -78,12 +92,34 @@ class StateDStream final : public DStreamNode<std::pair<K, S>> {
     DStreamNode<State>::ForgetUpTo(t);
   }
 
+  absl::StatusOr<std::string> Snapshot(absl::Time t, const std::string& dir) override {
+    auto it = cached_.find(t);
+    if (it == cached_.end()) return std::string();
+    ASSIGN_OR_RETURN(Rdd<State> written, it->second.checkpoint_to(dir));
+    (void)written;
+    return SerializeToString(StateSnapshot{dir, static_cast<int32_t>(it->second.num_partitions())});
+  }
+  absl::Status Restore(std::string_view record) override {
+    StateSnapshot snapshot;
+    ByteReader r(record);
+    if (!Deserialize(r, &snapshot) || !r.done()) {
+      return absl::DataLossError("a state snapshot record in the checkpoint does not decode");
+    }
+    restored_ = load_(snapshot.dir, snapshot.partitions);
+    return absl::OkStatus();
+  }
+
  protected:
   absl::StatusOr<std::optional<Rdd<State>>> Compute(absl::Time t) override {
     std::optional<Rdd<State>> previous;
     const absl::Time before = t - this->slide();
     if (this->IsSlideTime(before)) {
       ASSIGN_OR_RETURN(previous, this->GetOrCompute(before));
+    }
+    if (!previous && restored_) {
+      // The first batch after a restart starts from the last committed batch's state.
+      previous = std::move(restored_);
+      restored_.reset();
     }
     if (!previous) previous = Rdd<State>(ctx_->parallelize(std::vector<State>{}, 1));
     using Input = std::pair<K, V>;
@@ -114,6 +150,8 @@ class StateDStream final : public DStreamNode<std::pair<K, S>> {
   int num_partitions_;
   int checkpoint_every_;
   std::function<void(int)> remove_checkpoint_;
+  Load load_;
+  std::optional<Rdd<State>> restored_;
   int64_t batches_ = 0;
   std::map<absl::Time, Rdd<State>> cached_;
   std::deque<int> checkpoints_;  // rdd ids whose checkpoint files exist, oldest first

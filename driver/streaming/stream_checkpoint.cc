@@ -119,13 +119,14 @@ absl::StatusOr<StreamRecovery> StreamCheckpoint::Recover() {
   for (auto it = commits.rbegin(); it != commits.rend(); ++it) {
     const std::string name = "commits/" + EntryName(*it);
     ASSIGN_OR_RETURN(std::string file, storage_->Read(name));
-    absl::StatusOr<std::string_view> ok = DecodeCheckpointEntry(file, root() + "/" + name);
-    if (ok.ok()) {
+    absl::StatusOr<BatchCommit> commit = DecodeAs<BatchCommit>(file, root() + "/" + name);
+    if (commit.ok()) {
       recovery.last_committed = *it;
+      recovery.states = std::move(commit->states);
       break;
     }
-    Log()->error("{}; using the previous commit", std::string(ok.status().message()));
-    recovery.skipped.push_back(std::string(ok.status().message()));
+    Log()->error("{}; using the previous commit", std::string(commit.status().message()));
+    recovery.skipped.push_back(std::string(commit.status().message()));
   }
   ASSIGN_OR_RETURN(std::vector<int64_t> planned, Ids("offsets"));
   for (auto it = planned.rbegin(); it != planned.rend(); ++it) {
@@ -147,13 +148,30 @@ absl::Status StreamCheckpoint::WriteOffsets(const BatchOffsets& offsets) {
                                EncodeCheckpointEntry(SerializeToString(offsets)));
 }
 
-absl::Status StreamCheckpoint::WriteCommit(int64_t batch_id, int64_t batch_time_ms) {
+absl::Status StreamCheckpoint::WriteCommit(int64_t batch_id, const BatchCommit& commit) {
   RETURN_IF_ERROR(storage_->WriteAtomic("commits/" + EntryName(batch_id),
-                                        EncodeCheckpointEntry(SerializeToString(batch_time_ms))));
+                                        EncodeCheckpointEntry(SerializeToString(commit))));
   return Prune(batch_id);
 }
 
+std::string StreamCheckpoint::StateDir(int index, int64_t batch_id) const {
+  return absl::StrCat(root(), "/state/", index, "/", EntryName(batch_id));
+}
+
 absl::Status StreamCheckpoint::Prune(int64_t newest) {
+  // State snapshots are whole states: the last two are all a restart (or its fallback
+  // to the previous commit) can use.
+  ASSIGN_OR_RETURN(bool states, storage_->Exists("state"));
+  if (states) {
+    ASSIGN_OR_RETURN(std::vector<std::string> nodes, storage_->List("state"));
+    for (const std::string& node : nodes) {
+      ASSIGN_OR_RETURN(std::vector<int64_t> ids, Ids("state/" + node));
+      for (size_t i = 0; i + 2 < ids.size(); ++i) {
+        absl::Status s = storage_->Remove(absl::StrCat("state/", node, "/", EntryName(ids[i])));
+        if (!s.ok() && !absl::IsNotFound(s)) return s;
+      }
+    }
+  }
   for (const char* dir : {"offsets", "commits"}) {
     ASSIGN_OR_RETURN(std::vector<int64_t> ids, Ids(dir));
     for (int64_t id : ids) {

@@ -42,6 +42,13 @@ struct BatchOffsets {
   CENTELLA_FIELDS(batch_id, batch_time_ms, inputs)
 };
 
+// A batch's commit: its time, and the record of each state's snapshot after it.
+struct BatchCommit {
+  int64_t batch_time_ms = 0;
+  std::map<std::string, std::string> states;
+  CENTELLA_FIELDS(batch_time_ms, states)
+};
+
 struct StreamMetadata {
   int64_t batch_interval_ms = 0;
   // One line per node of the graph, in declaration order (operator, slide, parents,
@@ -52,8 +59,9 @@ struct StreamMetadata {
 
 // Where a restarted stream stands, from the log.
 struct StreamRecovery {
-  // The last batch whose commit is recorded (nullopt: none).
+  // The last batch whose commit is recorded (nullopt: none), and its state snapshots.
   std::optional<int64_t> last_committed;
+  std::map<std::string, std::string> states;
   // The newest offsets entry: committed (resume after it) or not (run it again).
   std::optional<BatchOffsets> last_planned;
   // Files skipped because they did not decode, with the reason (also logged).
@@ -77,7 +85,9 @@ class StreamCheckpoint {
 
   absl::Status WriteOffsets(const BatchOffsets& offsets);
   // Marks `batch_id` done, then removes entries beyond the retention.
-  absl::Status WriteCommit(int64_t batch_id, int64_t batch_time_ms);
+  absl::Status WriteCommit(int64_t batch_id, const BatchCommit& commit);
+  // Where state `index`'s snapshot after `batch_id` goes (a directory of this log).
+  std::string StateDir(int index, int64_t batch_id) const;
 
   const std::string& root() const { return storage_->root(); }
 

@@ -55,7 +55,7 @@ TEST_F(StreamCheckpointTest, AnUncommittedBatchIsTheOneToRunAgain) {
   EXPECT_FALSE(fresh.last_committed);
   EXPECT_FALSE(fresh.last_planned);
   ASSERT_TRUE(log->WriteOffsets(Batch(0)).ok());
-  ASSERT_TRUE(log->WriteCommit(0, 0).ok());
+  ASSERT_TRUE(log->WriteCommit(0, BatchCommit{0, {}}).ok());
   ASSERT_TRUE(log->WriteOffsets(Batch(1)).ok());
   StreamRecovery r = *Open()->Recover();
   EXPECT_EQ(r.last_committed, 0);
@@ -69,7 +69,7 @@ TEST_F(StreamCheckpointTest, DamagedEntriesAreNamedAndThePreviousOneIsUsed) {
   auto log = Open();
   for (int id = 0; id < 3; ++id) {
     ASSERT_TRUE(log->WriteOffsets(Batch(id)).ok());
-    ASSERT_TRUE(log->WriteCommit(id, 1000 * id).ok());
+    ASSERT_TRUE(log->WriteCommit(id, BatchCommit{1000 * id, {}}).ok());
   }
   {  // one byte flipped in the newest offsets entry, the newest commit cut short
     std::fstream f(EntryPath("offsets", 2), std::ios::in | std::ios::out | std::ios::binary);
@@ -110,7 +110,7 @@ TEST_F(StreamCheckpointTest, OldEntriesGoBeyondTheRetention) {
   auto log = Open(/*retain=*/3);
   for (int id = 0; id < 10; ++id) {
     ASSERT_TRUE(log->WriteOffsets(Batch(id)).ok());
-    ASSERT_TRUE(log->WriteCommit(id, 1000 * id).ok());
+    ASSERT_TRUE(log->WriteCommit(id, BatchCommit{1000 * id, {}}).ok());
   }
   int offsets = 0, commits = 0;
   for (const auto& e : fs::directory_iterator(dir_ / "offsets")) offsets += !e.path().empty();

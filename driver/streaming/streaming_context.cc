@@ -144,6 +144,9 @@ absl::Status StreamingContext::OpenCheckpoint(const std::string& dir, int retain
           "replayable input (Kafka) or no centella.streaming.checkpoint"));
     }
     if (input != nullptr) inputs_.push_back(input);
+    if (auto* state = dynamic_cast<StreamState*>(node.get())) {
+      states_.emplace_back(static_cast<int>(metadata.graph.size()), state);
+    }
     index[node.get()] = static_cast<int>(metadata.graph.size());
     metadata.graph.push_back(
         absl::StrCat(node->name(), " slide=", absl::FormatDuration(node->slide()), " parents=[",
@@ -154,6 +157,10 @@ absl::Status StreamingContext::OpenCheckpoint(const std::string& dir, int retain
   ASSIGN_OR_RETURN(checkpoint_, StreamCheckpoint::Open(std::move(storage), retain));
   RETURN_IF_ERROR(checkpoint_->CheckOrWriteMetadata(metadata));
   ASSIGN_OR_RETURN(StreamRecovery recovery, checkpoint_->Recover());
+  for (const auto& [index, state] : states_) {
+    auto it = recovery.states.find(absl::StrCat("state:", index));
+    if (it != recovery.states.end()) RETURN_IF_ERROR(state->Restore(it->second));
+  }
   if (!recovery.last_planned) return absl::OkStatus();
   const BatchOffsets& last = *recovery.last_planned;
   const bool rerun = !recovery.last_committed || *recovery.last_committed < last.batch_id;
@@ -223,7 +230,19 @@ void StreamingContext::RunBatch(int64_t batch_id, absl::Time batch_time) {
   jobs.clear();
   if (info.status.ok() && !cancelled_ && checkpoint_ != nullptr) {
     absl::MutexLock lock(&graph_mu_);
-    info.status = checkpoint_->WriteCommit(batch_id, absl::ToUnixMillis(batch_time));
+    BatchCommit commit;
+    commit.batch_time_ms = absl::ToUnixMillis(batch_time);
+    // The state after this batch, before the commit that a restart starts from.
+    for (const auto& [index, state] : states_) {
+      absl::StatusOr<std::string> record =
+          state->Snapshot(batch_time, checkpoint_->StateDir(index, batch_id));
+      if (!record.ok()) {
+        info.status = record.status();
+        break;
+      }
+      if (!record->empty()) commit.states[absl::StrCat("state:", index)] = *std::move(record);
+    }
+    if (info.status.ok()) info.status = checkpoint_->WriteCommit(batch_id, commit);
   }
   {
     // What no window needs any more: its lineage, shuffles and blocks are released.

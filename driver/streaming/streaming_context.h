@@ -21,6 +21,8 @@
 // batch's inputs are logged before it runs and a commit after its outputs are done
 // (stream_checkpoint.h), so a driver restarted with the same program resumes after the
 // last committed batch and first runs an uncommitted one again with the same input.
+// Stateful streams (update_state_by_key) snapshot their state after every batch under
+// DIR/state/, recorded in the batch's commit: a restart starts from that state.
 // Exactly-once output needs centella.streaming.concurrentJobs=1 (the default): with
 // overlapping batches a later one may commit before an earlier one fails.
 //
@@ -48,6 +50,7 @@
 #include "driver/api/context.h"
 #include "driver/streaming/stream_checkpoint.h"
 #include "driver/streaming/stream_input.h"
+#include "driver/streaming/stream_state.h"
 #include "driver/streaming/streaming_listener.h"
 #include "engine/kafka/kafka_record.h"
 
@@ -160,6 +163,7 @@ class StreamingContext {
   absl::Status graph_error_;
   std::unique_ptr<StreamCheckpoint> checkpoint_;         // null without a checkpoint directory
   std::vector<StreamInput*> inputs_;                     // the graph's inputs (nodes_ own them)
+  std::vector<std::pair<int, StreamState*>> states_;     // stateful nodes, by graph index
   std::optional<std::pair<int64_t, absl::Time>> rerun_;  // a batch to run again first
 
   absl::Mutex stop_mu_;  // one stop() at a time

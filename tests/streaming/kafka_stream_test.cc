@@ -4,6 +4,7 @@
 // totals the driver keeps equal an in-test count of the same lines — every message
 // counted exactly once.
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -66,6 +67,26 @@ void CountInto(const std::vector<std::string>& lines, std::map<std::string, int6
       ++(*counts)[std::string(w)];
     }
   }
+}
+
+// centella-kafka-dev with the topic words:3, holding Lines(0, n) (counted into `expected`).
+absl::StatusOr<std::unique_ptr<KafkaDevProcess>> KafkaWithLines(
+    const std::filesystem::path& dir, int n, std::map<std::string, int64_t>* expected) {
+  auto kafka = KafkaDevProcess::Start(BuildDirFromEnvironment(), dir.string(), {"words:3"});
+  if (!kafka.ok()) return kafka.status();
+  const std::vector<std::string> lines = Lines(0, n);
+  if (absl::Status s = (*kafka)->Produce("words", lines); !s.ok()) return s;
+  CountInto(lines, expected);
+  return kafka;
+}
+
+// The topic words from its first message.
+KafkaStreamOptions WordsFromTheStart(const std::string& bootstrap) {
+  KafkaStreamOptions options;
+  options.bootstrap_servers = bootstrap;
+  options.topics = {"words"};
+  options.start = KafkaStreamOptions::Start::kEarliest;
+  return options;
 }
 
 class KafkaStreamTest : public OperatorTest {};
@@ -166,12 +187,8 @@ class KafkaCheckpointTest : public OperatorTest {
                                               std::shared_ptr<std::atomic<bool>> fail_once) {
     auto ssc = StreamingContext::Create(*ctx_, absl::Milliseconds(200));
     EXPECT_TRUE(ssc.ok()) << ssc.status();
-    KafkaStreamOptions options;
-    options.bootstrap_servers = bootstrap;
-    options.topics = {"words"};
-    options.start = KafkaStreamOptions::Start::kEarliest;
     (*ssc)
-        ->kafka_direct_stream(options)
+        ->kafka_direct_stream(WordsFromTheStart(bootstrap))
         .flat_map(Words{})
         .map(One{})
         .reduce_by_key(Plus{})
@@ -192,12 +209,9 @@ class KafkaCheckpointTest : public OperatorTest {
 
 TEST_P(KafkaCheckpointTest, ARestartRunsTheUncommittedBatchAgainAndLosesNothing) {
   ASSERT_TRUE(WaitForExecutors(on_cluster() ? 2 : 1));
-  auto kafka = KafkaDevProcess::Start(BuildDirFromEnvironment(), dir().string(), {"words:3"});
-  ASSERT_TRUE(kafka.ok()) << kafka.status();
   std::map<std::string, int64_t> expected;
-  const std::vector<std::string> first = Lines(0, 2000);
-  ASSERT_TRUE((*kafka)->Produce("words", first).ok());
-  CountInto(first, &expected);
+  auto kafka = KafkaWithLines(dir(), 2000, &expected);
+  ASSERT_TRUE(kafka.ok()) << kafka.status();
 
   BatchKeyedSink sink;
   {
@@ -239,6 +253,97 @@ TEST_P(KafkaCheckpointTest, ARestartRunsTheUncommittedBatchAgainAndLosesNothing)
 }
 
 INSTANTIATE_TEST_SUITE_P(Masters, KafkaCheckpointTest, ::testing::Values("local[2]", "cluster"),
+                         MasterName);
+
+// Running totals per word (the streaming word count's state).
+struct AddUp {
+  std::optional<int64_t> operator()(const std::vector<int64_t>& counts,
+                                    std::optional<int64_t> total) const {
+    int64_t sum = total.value_or(0);
+    for (int64_t n : counts) sum += n;
+    return sum;
+  }
+};
+
+// The newest batch's whole state, as the output saw it.
+class LatestState {
+ public:
+  void Put(int64_t batch, std::vector<std::pair<std::string, int64_t>> totals) {
+    absl::MutexLock lock(&mu_);
+    if (batch < newest_) return;
+    newest_ = batch;
+    totals_ = std::map<std::string, int64_t>(totals.begin(), totals.end());
+  }
+  std::map<std::string, int64_t> Get() const {
+    absl::MutexLock lock(&mu_);
+    return totals_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  int64_t newest_ = -1;
+  std::map<std::string, int64_t> totals_;
+};
+
+class KafkaStateTest : public OperatorTest {
+ protected:
+  void Configure(ContextOptions& options) override {
+    ASSERT_TRUE(
+        options.conf.Set("centella.streaming.checkpoint", (dir() / "stream").string()).ok());
+    ASSERT_TRUE(options.conf.Set("centella.checkpoint.dir", (dir() / "rdds").string()).ok());
+  }
+  std::unique_ptr<StreamingContext> RunningTotals(const std::string& bootstrap, LatestState* out) {
+    auto ssc = StreamingContext::Create(*ctx_, absl::Milliseconds(200));
+    EXPECT_TRUE(ssc.ok()) << ssc.status();
+    (*ssc)
+        ->kafka_direct_stream(WordsFromTheStart(bootstrap))
+        .flat_map(Words{})
+        .map(One{})
+        .reduce_by_key(Plus{})
+        .update_state_by_key<int64_t>(AddUp{})
+        .foreach_batch(
+            [out](const Rdd<std::pair<std::string, int64_t>>& rdd, const BatchRef& batch) {
+              auto totals = rdd.collect();
+              if (!totals.ok()) return totals.status();
+              out->Put(batch.id, *std::move(totals));
+              return absl::OkStatus();
+            });
+    return *std::move(ssc);
+  }
+};
+
+TEST_P(KafkaStateTest, ARestartedStreamContinuesFromTheCommittedState) {
+  ASSERT_TRUE(WaitForExecutors(on_cluster() ? 2 : 1));
+  std::map<std::string, int64_t> expected;
+  auto kafka = KafkaWithLines(dir(), 2000, &expected);
+  ASSERT_TRUE(kafka.ok()) << kafka.status();
+  LatestState state;
+  {
+    auto ssc = RunningTotals((*kafka)->bootstrap(), &state);
+    ASSERT_TRUE(ssc->start().ok());
+    ASSERT_TRUE(WaitUntil([&] { return state.Get() == expected; }, absl::Seconds(30)));
+    ssc->stop();
+  }
+  const std::vector<std::string> second = Lines(7000, 1500);
+  ASSERT_TRUE((*kafka)->Produce("words", second).ok());
+  CountInto(second, &expected);
+  {
+    auto ssc = RunningTotals((*kafka)->bootstrap(), &state);
+    ASSERT_TRUE(ssc->start().ok());
+    ASSERT_TRUE(WaitUntil([&] { return state.Get() == expected; }, absl::Seconds(30)))
+        << "the totals after the restart do not include the first run's";
+    ssc->stop();
+  }
+  // Only the last two snapshots of the state are kept.
+  int snapshots = 0;
+  for (const auto& node : std::filesystem::directory_iterator(dir() / "stream" / "state")) {
+    for (const auto& s : std::filesystem::directory_iterator(node.path()))
+      snapshots += !s.path().empty();
+  }
+  EXPECT_LE(snapshots, 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Masters, KafkaStateTest, ::testing::Values("local[2]", "cluster"),
                          MasterName);
 
 }  // namespace
