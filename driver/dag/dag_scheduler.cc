@@ -273,7 +273,9 @@ void DagScheduler::SubmitMissingTasks(Stage* stage) {
       cached_rdds.push_back(node->rdd_id());
     }
   }
-  task_scheduler_.Submit(stage->plan, std::move(tasks), cached_rdds, JobOf(stage));
+  std::optional<int> shuffle;
+  if (stage->is_map()) shuffle = stage->shuffle_dep->shuffle_id();
+  task_scheduler_.Submit(stage->plan, std::move(tasks), cached_rdds, JobOf(stage), shuffle);
 }
 
 void DagScheduler::CheckExecutors() {
@@ -668,6 +670,7 @@ void DagScheduler::RemoveShuffle(int shuffle_id) {
     // job built one anyway, its outputs must stay.
     if (shuffle_stages_.contains(shuffle_id)) return;
     map_outputs_.RemoveShuffle(shuffle_id);
+    task_scheduler_.ForgetShuffle(shuffle_id);
     backend_->RemoveShuffle(shuffle_id);
     ++shuffles_removed_;
   });

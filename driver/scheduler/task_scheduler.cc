@@ -15,8 +15,10 @@ TaskScheduler::TaskScheduler(ExecutorBackend* backend, int max_task_failures, Cl
 
 void TaskScheduler::Submit(std::shared_ptr<const v1::StagePlan> plan,
                            std::vector<v1::TaskDescriptor> tasks,
-                           const std::vector<int>& cached_rdds, int job_id) {
+                           const std::vector<int>& cached_rdds, int job_id,
+                           std::optional<int> shuffle_id) {
   cancelled_stages_.erase(plan->stage_id());
+  if (shuffle_id) attempt_key_[plan->stage_id()] = ShuffleKey(*shuffle_id);
   current_attempt_[plan->stage_id()] = plan->stage_attempt();
   const absl::Time now = clock_.Now();
   stage_times_[plan->stage_id()].first += static_cast<int>(tasks.size());
@@ -190,7 +192,9 @@ void TaskScheduler::LaunchReady() {
         break;
       }
       Pending p = *std::move(taken);
-      int attempt = launches_[{p.task.stage_id(), p.task.partition()}]++;
+      auto key = attempt_key_.find(p.task.stage_id());
+      const int counted_as = key != attempt_key_.end() ? key->second : p.task.stage_id();
+      int attempt = launches_[{counted_as, p.task.partition()}]++;
       p.task.set_attempt(attempt);
       if (epoch_) p.task.set_epoch(epoch_());
       p.task.set_task_id(absl::StrCat(p.task.stage_id(), ".", p.task.partition(), ".", attempt));
@@ -313,10 +317,16 @@ void TaskScheduler::CancelStage(int stage_id) {
   stage_times_.erase(stage_id);
 }
 
+void TaskScheduler::ForgetShuffle(int shuffle_id) {
+  absl::erase_if(launches_,
+                 [key = ShuffleKey(shuffle_id)](const auto& e) { return e.first.first == key; });
+}
+
 void TaskScheduler::ForgetStage(int stage_id) {
   CancelStage(stage_id);
   cancelled_stages_.erase(stage_id);
   current_attempt_.erase(stage_id);
+  attempt_key_.erase(stage_id);  // its shuffle's counts stay: another stage may recompute it
   auto of_stage = [stage_id](const auto& entry) { return entry.first.first == stage_id; };
   absl::erase_if(launches_, of_stage);
   absl::erase_if(failures_, of_stage);

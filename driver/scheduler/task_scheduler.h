@@ -66,8 +66,14 @@ class TaskScheduler {
   // and launches what fits in free slots. A task prefers the executors holding its
   // partition of any of `cached_rdds` (persisted RDDs whose partition p is read by the
   // stage's partition p). `job_id` is the job the tasks run for (exclusion is per job).
+  // A map stage gives its `shuffle_id`: attempt numbers then count per map partition of
+  // the shuffle, across every stage that ever computes it, so that a recomputed output
+  // never takes the file name (map, attempt) of one that a stale reader may still fetch.
   void Submit(std::shared_ptr<const v1::StagePlan> plan, std::vector<v1::TaskDescriptor> tasks,
-              const std::vector<int>& cached_rdds = {}, int job_id = 0);
+              const std::vector<int>& cached_rdds = {}, int job_id = 0,
+              std::optional<int> shuffle_id = std::nullopt);
+  // The shuffle is gone: forget its attempt counts.
+  void ForgetShuffle(int shuffle_id);
 
   // Where a task's map-output epoch comes from: read at each launch, so a task queued
   // before outputs were lost (a retry, a task waiting for a slot) carries the epoch it
@@ -236,6 +242,10 @@ class TaskScheduler {
   absl::flat_hash_set<int> cancelled_stages_;
   // stage -> its attempt submitted last; results of older attempts are stale.
   absl::flat_hash_map<int, int> current_attempt_;
+  // Map stage -> the key its launches are counted under in launches_: -(1 + shuffle id),
+  // apart from stage ids (result stages count under their own id).
+  absl::flat_hash_map<int, int> attempt_key_;
+  static int ShuffleKey(int shuffle_id) { return -1 - shuffle_id; }
 };
 
 }  // namespace centella

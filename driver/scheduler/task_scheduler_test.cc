@@ -157,6 +157,22 @@ TEST(TaskSchedulerPoolsTest, AForgottenStageKeepsNothingAndItsStragglersFreeThei
   EXPECT_EQ(scheduler.tracked_stages(), 1);
 }
 
+TEST(TaskSchedulerPoolsTest, AShuffleRecomputedByANewStageGetsNewAttemptNumbers) {
+  RecordingBackend backend({"a"});
+  TaskScheduler scheduler(&backend, 4);
+  scheduler.Submit(Plan(10), StageTasks(10, 1), {}, 0, /*shuffle_id=*/7);
+  scheduler.OnResult(FinishedTask(backend.order[0]));
+  scheduler.ForgetStage(10);
+  // A later job's stage for the same shuffle recomputes map 0: attempt 1, not 0 again.
+  scheduler.Submit(Plan(20), StageTasks(20, 1), {}, 1, /*shuffle_id=*/7);
+  ASSERT_EQ(backend.order.size(), 2u);
+  EXPECT_EQ(backend.order[1].attempt(), 1);
+  scheduler.OnResult(FinishedTask(backend.order[1]));
+  scheduler.ForgetShuffle(7);
+  scheduler.Submit(Plan(30), StageTasks(30, 1), {}, 2, /*shuffle_id=*/7);
+  EXPECT_EQ(backend.order[2].attempt(), 0);  // a shuffle removed starts over
+}
+
 TEST(TaskSchedulerRetryTest, AFailedTaskIsRetriedOnAnotherExecutor) {
   RecordingBackend backend({"a", "b"});
   TaskScheduler scheduler(&backend, 4);

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -212,6 +213,26 @@ class DStream {
           return StreamingContext::PreparedOutput(
               [fn, rdd = *std::move(rdd), batch] { return fn(rdd, batch); });
         });
+  }
+  // A file sink that writes every batch exactly once: batch N's records go to
+  // `dir`/batch-N/part-* (save_as_text_file: all or nothing, with _SUCCESS). A batch that
+  // runs again after a restart finds its directory complete and writes nothing, or half
+  // written (the driver died inside it) and writes it anew.
+  void save_as_text_files(const std::string& dir) const {
+    const std::string root = std::filesystem::absolute(dir).lexically_normal().string();
+    foreach_batch([root](const Rdd<T>& rdd, const BatchRef& batch) -> absl::Status {
+      const std::filesystem::path out =
+          std::filesystem::path(root) / absl::StrCat("batch-", batch.id);
+      std::error_code ec;
+      if (std::filesystem::exists(out / "_SUCCESS", ec)) return absl::OkStatus();
+      std::filesystem::remove_all(out, ec);
+      if (ec) {
+        return absl::InternalError(
+            absl::StrCat("cannot remove the unfinished output ", out.string(), ": ", ec.message()));
+      }
+      std::filesystem::create_directories(root, ec);
+      return rdd.save_as_text_file(out.string());
+    });
   }
   // Prints the first `n` records of every batch on stdout under a header with the batch
   // time, as Spark's print() does ("..." when there are more).

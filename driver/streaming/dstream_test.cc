@@ -3,6 +3,7 @@
 // and a long stream whose nodes keep only what its windows need.
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
@@ -257,6 +258,38 @@ TEST_F(StateTest, ALongStatefulStreamKeepsItsLineageAndFilesBounded) {
   EXPECT_LE(most_dirs, 3) << "old state checkpoints were not removed";
   EXPECT_LE(ssc_->held_rdds(), 6);
   EXPECT_LE(ctx_->SchedulerStats().registered_shuffles, 8);
+}
+
+TEST_F(StreamingTestFixture, SaveAsTextFilesWritesEachBatchOnceAndRedoesAHalfWrittenOne) {
+  const std::filesystem::path out =
+      std::filesystem::temp_directory_path() / absl::StrCat("text-files-", ::getpid());
+  std::filesystem::remove_all(out);
+  // Batch 1 was written completely by an earlier run; batch 2 only half (no _SUCCESS).
+  std::filesystem::create_directories(out / "batch-1");
+  std::ofstream(out / "batch-1" / "part-00000") << "from the earlier run\n";
+  std::ofstream(out / "batch-1" / "_SUCCESS");
+  std::filesystem::create_directories(out / "batch-2");
+  std::ofstream(out / "batch-2" / "part-00000") << "half\n";
+  auto queue = std::make_shared<RddQueue<int64_t>>();
+  for (int64_t i = 0; i < 3; ++i) queue->push(ctx_->parallelize(std::vector<int64_t>{i}, 1));
+  ssc_->queue_stream(queue).save_as_text_files(out.string());
+  ASSERT_TRUE(ssc_->start().ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Step());
+  ssc_->stop();
+  auto read = [&](const std::string& batch) {
+    std::string all, line;
+    for (const auto& e : std::filesystem::directory_iterator(out / batch)) {
+      if (e.path().filename().string().rfind("part-", 0) != 0) continue;
+      std::ifstream in(e.path());
+      while (std::getline(in, line)) all += line + ";";
+    }
+    return all;
+  };
+  EXPECT_EQ(read("batch-0"), "0;");
+  EXPECT_EQ(read("batch-1"), "from the earlier run;");  // complete: left alone
+  EXPECT_EQ(read("batch-2"), "2;");                     // half written: redone
+  EXPECT_TRUE(std::filesystem::exists(out / "batch-2" / "_SUCCESS"));
+  std::filesystem::remove_all(out);
 }
 
 TEST_F(StreamingTestFixture, UpdateStateByKeyWithoutACheckpointDirectoryIsRefused) {
