@@ -77,6 +77,14 @@ std::string KafkaDirectDStream::BatchState(absl::Time t) const {
   return it == planned_.end() ? std::string() : SerializeToString(it->second);
 }
 
+int64_t KafkaDirectDStream::BatchRecords(absl::Time t) const {
+  auto it = planned_.find(t);
+  if (it == planned_.end()) return 0;
+  int64_t n = 0;
+  for (const OffsetRange& r : it->second) n += r.size();
+  return n;
+}
+
 absl::Status KafkaDirectDStream::Restore(absl::Time t, std::string_view state, bool rerun) {
   std::vector<OffsetRange> ranges;
   ByteReader r(state);

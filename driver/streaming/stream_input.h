@@ -4,6 +4,7 @@
 #ifndef CENTELLA_DRIVER_STREAMING_STREAM_INPUT_H_
 #define CENTELLA_DRIVER_STREAMING_STREAM_INPUT_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,8 @@ class StreamInput {
   virtual std::string input_id() const = 0;
   // What batch `t` reads, once its RDD has been computed ("" if it was not).
   virtual std::string BatchState(absl::Time t) const = 0;
+  // How many records batch `t` reads (0 if it was not computed), for BatchInfo.
+  virtual int64_t BatchRecords(absl::Time t) const = 0;
   // After a restart, from the newest batch in the checkpoint: reading continues after
   // what `state` read; with `rerun`, the batch at time `t` (the restart's first) reads
   // exactly `state` again.

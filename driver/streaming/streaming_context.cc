@@ -94,6 +94,11 @@ absl::Status StreamingContext::start() {
     absl::Time zero = grid;
     ASSIGN_OR_RETURN(std::string checkpoint, ctx_->conf().Get(kCheckpoint));
     ASSIGN_OR_RETURN(int64_t retain, ctx_->conf().Get(kRetain));
+    inputs_.clear();  // a start refused earlier may have listed them
+    states_.clear();
+    for (const auto& node : nodes_) {
+      if (auto* input = dynamic_cast<StreamInput*>(node.get())) inputs_.push_back(input);
+    }
     if (!checkpoint.empty()) {
       RETURN_IF_ERROR(OpenCheckpoint(checkpoint, static_cast<int>(retain), grid, &zero));
     }
@@ -143,7 +148,6 @@ absl::Status StreamingContext::OpenCheckpoint(const std::string& dir, int retain
           " cannot be checkpointed: its batches cannot be read again after a restart; use a "
           "replayable input (Kafka) or no centella.streaming.checkpoint"));
     }
-    if (input != nullptr) inputs_.push_back(input);
     if (auto* state = dynamic_cast<StreamState*>(node.get())) {
       states_.emplace_back(static_cast<int>(metadata.graph.size()), state);
     }
@@ -210,6 +214,9 @@ void StreamingContext::RunBatch(int64_t batch_id, absl::Time batch_time) {
         break;
       }
       if (*job) jobs.push_back(*std::move(job));
+    }
+    for (StreamInput* input : inputs_) {
+      info.input_records[input->input_id()] += input->BatchRecords(batch_time);
     }
     if (info.status.ok() && checkpoint_ != nullptr) {
       // Logged before any output runs: a crash from here on makes a restart run this

@@ -8,6 +8,8 @@
 #define CENTELLA_DRIVER_STREAMING_STREAMING_LISTENER_H_
 
 #include <cstdint>
+#include <map>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -28,6 +30,9 @@ struct BatchInfo {
   absl::Time started;
   absl::Time finished;
   absl::Status status;  // the first output operation's error, if any
+  // Records the batch read, by input id ("kafka:events"): inputs that can tell (Kafka,
+  // from its offset ranges).
+  std::map<std::string, int64_t> input_records;
   absl::Duration scheduling_delay() const { return started - batch_time; }
   absl::Duration processing_time() const { return finished - started; }
   absl::Duration total_delay() const { return finished - batch_time; }

@@ -102,7 +102,16 @@ TEST_P(KafkaStreamTest, WordCountOverKafkaCountsEveryMessageOnce) {
   ASSERT_TRUE((*kafka)->Produce("words", before).ok());
   CountInto(before, &expected);
 
-  auto ssc = StreamingContext::Create(*ctx_, absl::Milliseconds(200));
+  // Every message is read by exactly one batch: the batches' input counts add up.
+  struct InputCount : StreamingListener {
+    void OnBatchCompleted(const BatchInfo& b) override {
+      for (const auto& [input, n] : b.input_records) records += n;
+    }
+    std::atomic<int64_t> records{0};
+  } inputs;
+  StreamingOptions streaming;
+  streaming.listener = &inputs;
+  auto ssc = StreamingContext::Create(*ctx_, absl::Milliseconds(200), streaming);
   ASSERT_TRUE(ssc.ok()) << ssc.status();
   KafkaStreamOptions options;
   options.bootstrap_servers = (*kafka)->bootstrap();
@@ -137,6 +146,7 @@ TEST_P(KafkaStreamTest, WordCountOverKafkaCountsEveryMessageOnce) {
   (*ssc)->stop();
   EXPECT_TRUE((*ssc)->await_termination().ok());
   EXPECT_EQ(totals.Get(), expected);
+  EXPECT_EQ(inputs.records.load(), 3000 + 3 * 1000);
 }
 
 INSTANTIATE_TEST_SUITE_P(Masters, KafkaStreamTest, ::testing::Values("local[2]", "cluster"),
