@@ -12,6 +12,7 @@
 #ifndef CENTELLA_DRIVER_STREAMING_DSTREAM_H_
 #define CENTELLA_DRIVER_STREAMING_DSTREAM_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -36,6 +37,9 @@
 #include "engine/rdd/text_format.h"
 
 namespace centella {
+
+template <class T, class E>
+class EventTimeDStream;
 
 template <class T>
 class DStream {
@@ -154,15 +158,22 @@ class DStream {
           absl::StrCat("update_state_by_key keeps its state in checkpoints: ", dir.message())));
     }
     auto node = std::make_shared<StateDStream<K, V, S, F>>(
-        &ssc_->context(), node_, std::move(update), num_partitions, std::max(1, checkpoint_every),
-        [ssc = ssc_](int rdd_id) { ssc->RemoveRddCheckpoint(rdd_id); },
-        [ssc = ssc_](const std::string& dir, int partitions) {
-          return Rdd<std::pair<K, S>>(ssc->RddOf<std::pair<K, S>>(
-              std::make_shared<CheckpointNode<std::pair<K, S>>>(dir), partitions));
-        });
+        &ssc_->context(), node_, std::move(update), num_partitions, checkpoint_every,
+        ssc_->StateStorageFor<std::pair<K, S>>());
     ssc_->AddNode(node);
     return DStream<std::pair<K, S>>(ssc_, std::move(node));
   }
+
+  // ---- event time ----
+
+  // The stream's records with an event time, event_time_of(const T&) -> absl::Time (or
+  // an integer of ms since the epoch), and a watermark trailing the largest event time
+  // seen by `max_delay`: records at or below it are late, dropped and counted (under
+  // `name`, default: the inputs the stream reads). Windows over event time are on the
+  // result (event_time_dstream.h; the rules: watermark_tracker.h).
+  template <class E>
+  EventTimeDStream<T, E> with_watermark(E event_time_of, absl::Duration max_delay,
+                                        std::string name = "") const;
 
   // ---- windows ----
 
@@ -320,6 +331,15 @@ Rdd<T, Pipeline<T>> StreamingContext::RddOf(std::shared_ptr<Node<T>> node, int n
   return Rdd<T>(ctx_, std::move(node));
 }
 
+template <class State>
+StateStorage<State> StreamingContext::StateStorageFor() {
+  return StateStorage<State>{
+      [this](int rdd_id) { RemoveRddCheckpoint(rdd_id); },
+      [this](const std::string& dir, int partitions) {
+        return Rdd<State>(RddOf<State>(std::make_shared<CheckpointNode<State>>(dir), partitions));
+      }};
+}
+
 template <class T>
 DStream<T> StreamingContext::queue_stream(std::shared_ptr<RddQueue<T>> queue, bool one_at_a_time) {
   auto node =
@@ -329,5 +349,7 @@ DStream<T> StreamingContext::queue_stream(std::shared_ptr<RddQueue<T>> queue, bo
 }
 
 }  // namespace centella
+
+#include "driver/streaming/event_time_dstream.h"
 
 #endif  // CENTELLA_DRIVER_STREAMING_DSTREAM_H_

@@ -18,37 +18,6 @@
 namespace centella {
 namespace {
 
-// What an output saw: the sorted records of each batch it ran for, by batch number
-// (1 = the first batch after start).
-template <class T>
-class Collected {
- public:
-  void Add(int64_t batch, std::vector<T> records) {
-    std::sort(records.begin(), records.end());
-    absl::MutexLock lock(&mu_);
-    batches_[batch] = std::move(records);
-  }
-  std::map<int64_t, std::vector<T>> batches() const {
-    absl::MutexLock lock(&mu_);
-    return batches_;
-  }
-
- private:
-  mutable absl::Mutex mu_;
-  std::map<int64_t, std::vector<T>> batches_;
-};
-
-// Collects every batch of `stream` into `out`, numbered from the stream's zero time.
-template <class T>
-void CollectInto(const DStream<T>& stream, Collected<T>* out, absl::Duration interval) {
-  stream.foreach_rdd([out, interval, node = stream.node()](const Rdd<T>& rdd, absl::Time t) {
-    auto records = rdd.collect();
-    if (!records.ok()) return records.status();
-    out->Add((t - node->zero_time()) / interval, *std::move(records));
-    return absl::OkStatus();
-  });
-}
-
 struct SplitWords {
   std::vector<std::string> operator()(const std::string& line) const {
     return absl::StrSplit(line, ' ', absl::SkipEmpty());
@@ -188,25 +157,7 @@ struct AddUp {
 
 class StateTest : public StreamingTestFixture {
  protected:
-  void SetUp() override {
-    checkpoints_ = std::filesystem::temp_directory_path() /
-                   absl::StrCat("state-test-", ::getpid(), "-",
-                                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(checkpoints_);
-    ContextOptions options;
-    options.master = "local[2]";
-    ASSERT_TRUE(options.conf.Set("centella.checkpoint.dir", checkpoints_.string()).ok());
-    auto ctx = Context::Create(std::move(options));
-    ASSERT_TRUE(ctx.ok()) << ctx.status();
-    ctx_ = *std::move(ctx);
-    StreamingOptions streaming;
-    streaming.clock = &clock_;
-    ssc_ = *StreamingContext::Create(*ctx_, kInterval, streaming);
-  }
-  void TearDown() override {
-    StreamingTestFixture::TearDown();
-    std::filesystem::remove_all(checkpoints_);
-  }
+  bool rdd_checkpoints() const override { return true; }
   // Checkpointed RDDs on disk now.
   int CheckpointDirs() const {
     int n = 0;
@@ -217,7 +168,6 @@ class StateTest : public StreamingTestFixture {
     }
     return n;
   }
-  std::filesystem::path checkpoints_;
 };
 
 using Delta = std::pair<std::string, int64_t>;

@@ -3,11 +3,8 @@
 //
 // The state of batch t is an RDD of (key, state): the cogroup of the state of batch t - 1
 // with the batch's new (key, value) records, through update(new values, previous state)
-// for every key that has either; nullopt drops the key. Each state RDD is cached, so the
-// next batch reads it instead of recomputing the chain; every `checkpoint_every` batches
-// it is written with checkpoint() (centella.checkpoint.dir), which cuts its lineage, so a
-// stream that runs for days neither keeps every batch's shuffle nor recomputes them after
-// a lost executor. Cached states and checkpoint files older than the last two go.
+// for every key that has either; nullopt drops the key. Caching, checkpoints and
+// snapshots: keyed_state_node.h.
 #ifndef CENTELLA_DRIVER_STREAMING_STATE_DSTREAM_H_
 #define CENTELLA_DRIVER_STREAMING_STATE_DSTREAM_H_
 
@@ -23,8 +20,7 @@
 #include "common/serde/byte_reader.h"
 #include "common/serde/serde.h"
 #include "common/status/status_macros.h"
-#include "driver/streaming/dstream_node.h"
-#include "driver/streaming/stream_state.h"
+#include "driver/streaming/keyed_state_node.h"
 #include "engine/plan/shippable_function.h"
 
 namespace centella {
@@ -55,106 +51,33 @@ struct Serde<StateStep<K, V, S, F>, std::enable_if_t<kIsSerializable<F>>> {
   }
 };
 
-// A state snapshot's record in a commit entry.
-struct StateSnapshot {
-  std::string dir;
-  int32_t partitions = 0;
-  CENTELLA_FIELDS(dir, partitions)
-};
-
 template <class K, class V, class S, class F>
-class StateDStream final : public DStreamNode<std::pair<K, S>>, public StreamState {
+class StateDStream final : public KeyedStateNode<std::pair<K, S>> {
  public:
   using State = std::pair<K, S>;
-  // Makes the RDD of a snapshot's files (StreamingContext::RddOf of a CheckpointNode).
-  using Load = std::function<Rdd<State>(const std::string& dir, int partitions)>;
 
   StateDStream(Context* ctx, std::shared_ptr<DStreamNode<std::pair<K, V>>> parent, F update,
-               int num_partitions, int checkpoint_every,
-               std::function<void(int rdd_id)> remove_checkpoint, Load load)
-      : DStreamNode<State>("update_state_by_key", parent->slide(), {parent}),
-        ctx_(ctx),
+               int num_partitions, int checkpoint_every, StateStorage<State> storage)
+      : KeyedStateNode<State>("update_state_by_key", ctx, parent, num_partitions, checkpoint_every,
+                              std::move(storage)),
         parent_(std::move(parent)),
-        update_(std::move(update)),
-        num_partitions_(num_partitions),
-        checkpoint_every_(checkpoint_every),
-        remove_checkpoint_(std::move(remove_checkpoint)),
-        load_(std::move(load)) {
-    // The previous batch's state is what the next one starts from.
-    this->RememberAtLeast(2 * this->slide());
-  }
-
-  void ForgetUpTo(absl::Time t) override {
-    for (auto it = cached_.begin(); it != cached_.end() && it->first <= t;) {
-      (void)it->second.unpersist();
-      it = cached_.erase(it);
-    }
-    DStreamNode<State>::ForgetUpTo(t);
-  }
-
-  absl::StatusOr<std::string> Snapshot(absl::Time t, const std::string& dir) override {
-    auto it = cached_.find(t);
-    if (it == cached_.end()) return std::string();
-    ASSIGN_OR_RETURN(Rdd<State> written, it->second.checkpoint_to(dir));
-    (void)written;
-    return SerializeToString(StateSnapshot{dir, static_cast<int32_t>(it->second.num_partitions())});
-  }
-  absl::Status Restore(std::string_view record) override {
-    StateSnapshot snapshot;
-    ByteReader r(record);
-    if (!Deserialize(r, &snapshot) || !r.done()) {
-      return absl::DataLossError("a state snapshot record in the checkpoint does not decode");
-    }
-    restored_ = load_(snapshot.dir, snapshot.partitions);
-    return absl::OkStatus();
-  }
+        update_(std::move(update)) {}
 
  protected:
   absl::StatusOr<std::optional<Rdd<State>>> Compute(absl::Time t) override {
-    std::optional<Rdd<State>> previous;
-    const absl::Time before = t - this->slide();
-    if (this->IsSlideTime(before)) {
-      ASSIGN_OR_RETURN(previous, this->GetOrCompute(before));
-    }
-    if (!previous && restored_) {
-      // The first batch after a restart starts from the last committed batch's state.
-      previous = std::move(restored_);
-      restored_.reset();
-    }
-    if (!previous) previous = Rdd<State>(ctx_->parallelize(std::vector<State>{}, 1));
+    ASSIGN_OR_RETURN(Rdd<State> previous, this->Previous(t));
     using Input = std::pair<K, V>;
     ASSIGN_OR_RETURN(std::optional<Rdd<Input>> batch, parent_->GetOrCompute(t));
-    if (!batch) batch = Rdd<Input>(ctx_->parallelize(std::vector<Input>{}, 1));
-    const int n = num_partitions_ > 0 ? num_partitions_ : ctx_->default_parallelism();
-    Rdd<State> next = previous->cogroup(*batch, n).flat_map(StateStep<K, V, S, F>{update_}).cache();
-    if (++batches_ % checkpoint_every_ == 0) {
-      ASSIGN_OR_RETURN(Rdd<State> written, next.checkpoint());
-      (void)next.unpersist();
-      const int rdd_id = next.AsNode()->rdd_id();
-      next = written.cache();
-      checkpoints_.push_back(rdd_id);
-      // The state before the previous checkpoint can no longer be read by any batch.
-      while (checkpoints_.size() > 2) {
-        remove_checkpoint_(checkpoints_.front());
-        checkpoints_.pop_front();
-      }
-    }
-    cached_.emplace(t, next);
-    return std::optional<Rdd<State>>(next);
+    if (!batch) batch = this->template Empty<Input>();
+    Rdd<State> next =
+        previous.cogroup(*batch, this->partitions()).flat_map(StateStep<K, V, S, F>{update_});
+    ASSIGN_OR_RETURN(next, this->Keep(t, std::move(next)));
+    return std::optional<Rdd<State>>(std::move(next));
   }
 
  private:
-  Context* ctx_;
   std::shared_ptr<DStreamNode<std::pair<K, V>>> parent_;
   F update_;
-  int num_partitions_;
-  int checkpoint_every_;
-  std::function<void(int)> remove_checkpoint_;
-  Load load_;
-  std::optional<Rdd<State>> restored_;
-  int64_t batches_ = 0;
-  std::map<absl::Time, Rdd<State>> cached_;
-  std::deque<int> checkpoints_;  // rdd ids whose checkpoint files exist, oldest first
 };
 
 }  // namespace centella

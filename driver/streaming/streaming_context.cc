@@ -31,7 +31,14 @@ const ConfEntry<std::string> kCheckpoint{
 const ConfEntry<int64_t> kRetain{"centella.streaming.minBatchesToRetain", 100,
                                  "Batches of offsets and commits kept in the checkpoint."};
 
+const ConfEntry<absl::Duration> kMaxFutureSkew{
+    "centella.streaming.maxFutureSkew", absl::Minutes(1),
+    "Event times further than this ahead of the clock do not move the watermark."};
+
 constexpr absl::Duration kMinInterval = absl::Milliseconds(10);
+
+// The watermark's entry among a commit's states.
+constexpr char kWatermarkKey[] = "watermark";
 
 std::string Millis(absl::Time t) { return absl::StrCat(absl::ToUnixMillis(t), " ms"); }
 
@@ -48,13 +55,22 @@ absl::StatusOr<std::unique_ptr<StreamingContext>> StreamingContext::Create(
     return absl::InvalidArgumentError(
         absl::StrCat("centella.streaming.concurrentJobs must be between 1 and 64, not ", jobs));
   }
+  ASSIGN_OR_RETURN(absl::Duration skew, ctx.conf().Get(kMaxFutureSkew));
+  if (skew < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "centella.streaming.maxFutureSkew must not be negative, not ", absl::FormatDuration(skew)));
+  }
   return std::unique_ptr<StreamingContext>(
-      new StreamingContext(ctx, batch_interval, options, static_cast<int>(jobs)));
+      new StreamingContext(ctx, batch_interval, options, static_cast<int>(jobs), skew));
 }
 
 StreamingContext::StreamingContext(Context& ctx, absl::Duration interval, StreamingOptions options,
-                                   int jobs)
-    : ctx_(&ctx), interval_(interval), options_(options), concurrent_jobs_(jobs) {}
+                                   int jobs, absl::Duration max_future_skew)
+    : ctx_(&ctx),
+      interval_(interval),
+      options_(options),
+      concurrent_jobs_(jobs),
+      watermarks_(options_.clock, max_future_skew) {}
 
 StreamingContext::~StreamingContext() {
   stop(/*graceful=*/false);
@@ -165,6 +181,9 @@ absl::Status StreamingContext::OpenCheckpoint(const std::string& dir, int retain
     auto it = recovery.states.find(absl::StrCat("state:", index));
     if (it != recovery.states.end()) RETURN_IF_ERROR(state->Restore(it->second));
   }
+  if (auto it = recovery.states.find(kWatermarkKey); it != recovery.states.end()) {
+    RETURN_IF_ERROR(watermarks_.Restore(it->second));
+  }
   if (!recovery.last_planned) return absl::OkStatus();
   const BatchOffsets& last = *recovery.last_planned;
   const bool rerun = !recovery.last_committed || *recovery.last_committed < last.batch_id;
@@ -235,6 +254,12 @@ void StreamingContext::RunBatch(int64_t batch_id, absl::Time batch_time) {
     info.status = job();
   }
   jobs.clear();
+  const bool watermarked = watermarks_.has_sources();
+  if (info.status.ok() && !cancelled_ && watermarked) {
+    BatchWatermark wm = watermarks_.Advance(batch_time);
+    info.watermark = wm.watermark;
+    info.late_records = std::move(wm.late_records);
+  }
   if (info.status.ok() && !cancelled_ && checkpoint_ != nullptr) {
     absl::MutexLock lock(&graph_mu_);
     BatchCommit commit;
@@ -249,6 +274,7 @@ void StreamingContext::RunBatch(int64_t batch_id, absl::Time batch_time) {
       }
       if (!record->empty()) commit.states[absl::StrCat("state:", index)] = *std::move(record);
     }
+    if (watermarked) commit.states[kWatermarkKey] = watermarks_.Serialize();
     if (info.status.ok()) info.status = checkpoint_->WriteCommit(batch_id, commit);
   }
   {
@@ -258,9 +284,15 @@ void StreamingContext::RunBatch(int64_t batch_id, absl::Time batch_time) {
   }
   info.finished = options_.clock->Now();
   if (info.status.ok()) {
-    Log()->info("Batch {} ({}) done in {} (scheduling delay {})", batch_id, Millis(batch_time),
+    std::string event_time;
+    if (watermarked) {
+      event_time = absl::StrCat(", watermark ", info.watermark ? Millis(*info.watermark) : "none",
+                                ", late records dropped ", info.late_records_total());
+    }
+    Log()->info("Batch {} ({}) done in {} (scheduling delay {}){}", batch_id, Millis(batch_time),
                 absl::FormatDuration(absl::Trunc(info.processing_time(), absl::Milliseconds(1))),
-                absl::FormatDuration(absl::Trunc(info.scheduling_delay(), absl::Milliseconds(1))));
+                absl::FormatDuration(absl::Trunc(info.scheduling_delay(), absl::Milliseconds(1))),
+                event_time);
   } else if (!cancelled_) {
     Log()->error("Batch {} ({}) failed: {}", batch_id, Millis(batch_time),
                  std::string(info.status.message()));

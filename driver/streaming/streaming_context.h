@@ -21,9 +21,9 @@
 // batch's inputs are logged before it runs and a commit after its outputs are done
 // (stream_checkpoint.h), so a driver restarted with the same program resumes after the
 // last committed batch and first runs an uncommitted one again with the same input.
-// Stateful streams (update_state_by_key) snapshot their state after every batch under
-// DIR/state/, recorded in the batch's commit: a restart starts from that state.
-// Exactly-once output needs centella.streaming.concurrentJobs=1 (the default): with
+// Stateful streams (update_state_by_key, event-time windows) snapshot their state after every batch
+// under DIR/state/, recorded in the batch's commit with the watermark: a restart starts from that
+// state. Exactly-once output needs centella.streaming.concurrentJobs=1 (the default): with
 // overlapping batches a later one may commit before an earlier one fails.
 //
 // Thread safety: declare the graph from one thread before start(); start, stop,
@@ -35,6 +35,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +53,7 @@
 #include "driver/streaming/stream_input.h"
 #include "driver/streaming/stream_state.h"
 #include "driver/streaming/streaming_listener.h"
+#include "driver/streaming/watermark_tracker.h"
 #include "engine/kafka/kafka_record.h"
 
 namespace centella {
@@ -65,6 +67,8 @@ template <class T>
 class DStream;
 template <class T>
 class RddQueue;
+template <class State>
+struct StateStorage;
 
 struct StreamingOptions {
   // Batch times and delays are read from it; not owned, must outlive the context.
@@ -116,6 +120,10 @@ class StreamingContext {
 
   Context& context() const { return *ctx_; }
   absl::Duration batch_interval() const { return interval_; }
+  // The event-time watermark (nullopt: no with_watermark stream has seen a record yet)
+  // and the late records dropped since the stream began, by watermark source.
+  std::optional<absl::Time> watermark() const { return watermarks_.current(); }
+  std::map<std::string, int64_t> late_records() const { return watermarks_.late_records(); }
   // Batches completed so far (with or without error).
   int64_t batches_completed() const;
   // RDDs the stream's nodes hold now: bounded by the windows, however long it runs.
@@ -137,12 +145,19 @@ class StreamingContext {
   void RemoveRddCheckpoint(int rdd_id);
   // OK when centella.checkpoint.dir is set (the RDD checkpoints of stateful streams).
   absl::Status RddCheckpointDir() const;
+  // The watermark of the stream's with_watermark sources.
+  WatermarkTracker& watermarks() { return watermarks_; }
+  // How a stateful node of records `State` removes and loads its checkpoints (defined in
+  // dstream.h).
+  template <class State>
+  StateStorage<State> StateStorageFor();
   // An RDD over an input node an input stream made for a batch (defined in dstream.h).
   template <class T>
   Rdd<T, Pipeline<T>> RddOf(std::shared_ptr<Node<T>> node, int num_partitions);
 
  private:
-  StreamingContext(Context& ctx, absl::Duration interval, StreamingOptions options, int jobs);
+  StreamingContext(Context& ctx, absl::Duration interval, StreamingOptions options, int jobs,
+                   absl::Duration max_future_skew);
   void Tick(absl::Time batch_time);
   void RunBatch(int64_t batch_id, absl::Time batch_time);
   // With centella.streaming.checkpoint: checks the log against this program and restores
@@ -155,6 +170,7 @@ class StreamingContext {
   const absl::Duration interval_;
   const StreamingOptions options_;
   const int concurrent_jobs_;
+  WatermarkTracker watermarks_;
 
   // The graph: declared before start(), then read and pruned by the batch threads.
   mutable absl::Mutex graph_mu_;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -33,6 +34,15 @@ struct BatchInfo {
   // Records the batch read, by input id ("kafka:events"): inputs that can tell (Kafka,
   // from its offset ranges).
   std::map<std::string, int64_t> input_records;
+  // With with_watermark streams: the watermark after the batch (nullopt: none yet) and
+  // the late records the batch dropped, by watermark source (watermark_tracker.h).
+  std::optional<absl::Time> watermark;
+  std::map<std::string, int64_t> late_records;
+  int64_t late_records_total() const {
+    int64_t n = 0;
+    for (const auto& [source, count] : late_records) n += count;
+    return n;
+  }
   absl::Duration scheduling_delay() const { return started - batch_time; }
   absl::Duration processing_time() const { return finished - started; }
   absl::Duration total_delay() const { return finished - batch_time; }
