@@ -13,3 +13,5 @@ pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 find_package(nlohmann_json CONFIG REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka++ rdkafka)  # Kafka inputs of streams
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)            # PostgreSQL sink of streams
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)        # Redis sink of streams

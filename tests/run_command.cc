@@ -19,6 +19,13 @@ CommandResult RunCommand(const std::string& command) {
   return r;
 }
 
+std::string ProgramPath(const std::string& name) {
+  CommandResult r = RunCommand("command -v '" + name + "' 2>/dev/null");
+  std::string path = r.exit_code == 0 ? r.output : "";
+  while (!path.empty() && (path.back() == '\n' || path.back() == ' ')) path.pop_back();
+  return path;
+}
+
 std::string BuildDirFromEnvironment() {
   const char* build = std::getenv("CENTELLA_BUILD_DIR");
   return build == nullptr ? "" : build;

@@ -15,6 +15,9 @@ struct CommandResult {
 // Runs a shell command to completion.
 CommandResult RunCommand(const std::string& command);
 
+// The absolute path of program `name` on $PATH (ChildProcess execs paths), or empty.
+std::string ProgramPath(const std::string& name);
+
 // $CENTELLA_BUILD_DIR (set by ctest), or empty.
 std::string BuildDirFromEnvironment();
 

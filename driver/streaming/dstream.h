@@ -24,13 +24,16 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/status/status_macros.h"
 #include "driver/api/rdd.h"
 #include "driver/streaming/derived_dstream.h"
 #include "driver/streaming/dstream_node.h"
 #include "driver/streaming/queue_input_dstream.h"
 #include "driver/streaming/state_dstream.h"
+#include "driver/streaming/stream_sink.h"
 #include "driver/streaming/streaming_context.h"
 #include "driver/streaming/windowed_dstream.h"
 #include "engine/rdd/checkpoint_node.h"
@@ -244,6 +247,43 @@ class DStream {
       std::filesystem::create_directories(root, ec);
       return rdd.save_as_text_file(out.string());
     });
+  }
+  // For streams of (K, V): every batch's records into `sink` (stream_sink.h) — key and
+  // value as text, the way save_as_text_file prints them — collected on the driver and
+  // written under the batch's id, tried `retry.attempts` times before the batch fails.
+  // A key that comes twice in a batch keeps its last value.
+  void write_to(std::shared_ptr<StreamSink> sink, SinkRetry retry = {}) const {
+    foreach_batch(
+        [sink = std::move(sink), retry](const Rdd<T>& rdd, const BatchRef& batch) -> absl::Status {
+          ASSIGN_OR_RETURN(std::vector<T> records, rdd.collect());
+          std::vector<SinkRow> rows;
+          absl::flat_hash_map<std::string, size_t> index;
+          for (const T& kv : records) {
+            SinkRow row;
+            AppendText(&row.key, kv.first);
+            AppendText(&row.value, kv.second);
+            auto [it, fresh] = index.emplace(row.key, rows.size());
+            if (fresh) {
+              rows.push_back(std::move(row));
+            } else {
+              rows[it->second] = std::move(row);
+            }
+          }
+          absl::Duration wait = retry.backoff;
+          for (int attempt = 1;; ++attempt) {
+            absl::Status written = sink->WriteBatch(batch, rows);
+            if (written.ok() || attempt >= std::max(1, retry.attempts)) {
+              if (!written.ok()) {
+                return absl::Status(written.code(),
+                                    absl::StrCat("writing to ", sink->name(), " failed ", attempt,
+                                                 " times: ", written.message()));
+              }
+              return written;
+            }
+            absl::SleepFor(wait);
+            wait *= 2;
+          }
+        });
   }
   // Prints the first `n` records of every batch on stdout under a header with the batch
   // time, as Spark's print() does ("..." when there are more).

@@ -73,10 +73,13 @@ absl::StatusOr<std::unique_ptr<StreamCheckpoint>> StreamCheckpoint::Open(
       new StreamCheckpoint(std::move(storage), std::max(2, retain)));
 }
 
-absl::Status StreamCheckpoint::CheckOrWriteMetadata(const StreamMetadata& metadata) {
+absl::StatusOr<std::string> StreamCheckpoint::CheckOrWriteMetadata(const StreamMetadata& metadata) {
   ASSIGN_OR_RETURN(bool exists, storage_->Exists("metadata"));
-  if (!exists)
-    return storage_->WriteAtomic("metadata", EncodeCheckpointEntry(SerializeToString(metadata)));
+  if (!exists) {
+    RETURN_IF_ERROR(
+        storage_->WriteAtomic("metadata", EncodeCheckpointEntry(SerializeToString(metadata))));
+    return metadata.stream_id;
+  }
   const std::string path = root() + "/metadata";
   ASSIGN_OR_RETURN(std::string file, storage_->Read("metadata"));
   ASSIGN_OR_RETURN(StreamMetadata old, DecodeAs<StreamMetadata>(file, path));
@@ -97,7 +100,7 @@ absl::Status StreamCheckpoint::CheckOrWriteMetadata(const StreamMetadata& metada
                        "' (use a new checkpoint directory for a changed program)"));
     }
   }
-  return absl::OkStatus();
+  return old.stream_id;
 }
 
 absl::StatusOr<std::vector<int64_t>> StreamCheckpoint::Ids(const std::string& dir) const {

@@ -50,11 +50,15 @@ struct BatchCommit {
 };
 
 struct StreamMetadata {
+  // Chosen when the log is created and kept for its life: sinks key what they wrote by
+  // (stream id, batch id), so a new stream whose batch ids start again at 0 is not
+  // taken for one that wrote them already.
+  std::string stream_id;
   int64_t batch_interval_ms = 0;
   // One line per node of the graph, in declaration order (operator, slide, parents,
   // record type, input id).
   std::vector<std::string> graph;
-  CENTELLA_FIELDS(batch_interval_ms, graph)
+  CENTELLA_FIELDS(stream_id, batch_interval_ms, graph)
 };
 
 // Where a restarted stream stands, from the log.
@@ -70,7 +74,8 @@ struct StreamRecovery {
 
 class StreamCheckpoint {
  public:
-  static constexpr uint32_t kFormatVersion = 1;
+  // 2: the metadata names the stream (stream_id).
+  static constexpr uint32_t kFormatVersion = 2;
 
   // Opens (creating) the directory. `retain`: batches kept in the log (at least 2).
   static absl::StatusOr<std::unique_ptr<StreamCheckpoint>> Open(std::unique_ptr<Storage> storage,
@@ -78,8 +83,9 @@ class StreamCheckpoint {
 
   // Writes the metadata of a new log, or checks it against the existing one:
   // FailedPrecondition naming what changed (the interval, the first graph line that
-  // differs) for a log written by an incompatible program.
-  absl::Status CheckOrWriteMetadata(const StreamMetadata& metadata);
+  // differs) for a log written by an incompatible program. Returns the log's stream id
+  // (`metadata`'s for a new log, else the one it was created with).
+  absl::StatusOr<std::string> CheckOrWriteMetadata(const StreamMetadata& metadata);
   // Reads the log's state for a restart.
   absl::StatusOr<StreamRecovery> Recover();
 

@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <random>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -36,6 +37,14 @@ const ConfEntry<absl::Duration> kMaxFutureSkew{
     "Event times further than this ahead of the clock do not move the watermark."};
 
 constexpr absl::Duration kMinInterval = absl::Milliseconds(10);
+
+// 128 random bits in hex: a stream's id (BatchRef::stream_id).
+std::string NewStreamId() {
+  std::random_device random;
+  std::string id;
+  for (int i = 0; i < 4; ++i) absl::StrAppend(&id, absl::Hex(random(), absl::kZeroPad8));
+  return id;
+}
 
 // The watermark's entry among a commit's states.
 constexpr char kWatermarkKey[] = "watermark";
@@ -110,6 +119,7 @@ absl::Status StreamingContext::start() {
     absl::Time zero = grid;
     ASSIGN_OR_RETURN(std::string checkpoint, ctx_->conf().Get(kCheckpoint));
     ASSIGN_OR_RETURN(int64_t retain, ctx_->conf().Get(kRetain));
+    stream_id_ = NewStreamId();
     inputs_.clear();  // a start refused earlier may have listed them
     states_.clear();
     for (const auto& node : nodes_) {
@@ -175,7 +185,8 @@ absl::Status StreamingContext::OpenCheckpoint(const std::string& dir, int retain
   }
   ASSIGN_OR_RETURN(std::unique_ptr<LocalStorage> storage, LocalStorage::Open(dir));
   ASSIGN_OR_RETURN(checkpoint_, StreamCheckpoint::Open(std::move(storage), retain));
-  RETURN_IF_ERROR(checkpoint_->CheckOrWriteMetadata(metadata));
+  metadata.stream_id = stream_id_;
+  ASSIGN_OR_RETURN(stream_id_, checkpoint_->CheckOrWriteMetadata(metadata));
   ASSIGN_OR_RETURN(StreamRecovery recovery, checkpoint_->Recover());
   for (const auto& [index, state] : states_) {
     auto it = recovery.states.find(absl::StrCat("state:", index));
@@ -227,7 +238,7 @@ void StreamingContext::RunBatch(int64_t batch_id, absl::Time batch_time) {
   {
     absl::MutexLock lock(&graph_mu_);
     for (const auto& prepare : outputs_) {
-      absl::StatusOr<PreparedOutput> job = prepare(BatchRef{batch_id, batch_time});
+      absl::StatusOr<PreparedOutput> job = prepare(BatchRef{batch_id, batch_time, stream_id_});
       if (!job.ok()) {
         info.status = job.status();
         break;

@@ -124,6 +124,11 @@ class StreamingContext {
   // and the late records dropped since the stream began, by watermark source.
   std::optional<absl::Time> watermark() const { return watermarks_.current(); }
   std::map<std::string, int64_t> late_records() const { return watermarks_.late_records(); }
+  // The stream's id (BatchRef::stream_id), once started.
+  std::string stream_id() const {
+    absl::MutexLock lock(&graph_mu_);
+    return stream_id_;
+  }
   // Batches completed so far (with or without error).
   int64_t batches_completed() const;
   // RDDs the stream's nodes hold now: bounded by the windows, however long it runs.
@@ -181,6 +186,7 @@ class StreamingContext {
   std::vector<StreamInput*> inputs_;                     // the graph's inputs (nodes_ own them)
   std::vector<std::pair<int, StreamState*>> states_;     // stateful nodes, by graph index
   std::optional<std::pair<int64_t, absl::Time>> rerun_;  // a batch to run again first
+  std::string stream_id_;                                // set by start()
 
   absl::Mutex stop_mu_;  // one stop() at a time
   mutable absl::Mutex mu_;

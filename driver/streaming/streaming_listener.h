@@ -18,10 +18,13 @@
 namespace centella {
 
 // Which batch an output runs for: its id (consecutive from 0 over the life of a
-// checkpointed stream, across restarts) and its batch time.
+// checkpointed stream, across restarts), its batch time and the stream's id.
 struct BatchRef {
   int64_t id = 0;
   absl::Time time;
+  // The stream's identity: kept by its checkpoint for its whole life (random per run
+  // without one). A sink records (stream id, batch id) to know what it wrote already.
+  std::string stream_id;
 };
 
 struct BatchInfo {
