@@ -144,7 +144,8 @@ class DStream {
   // update(const std::vector<V>& new_values, std::optional<S> state) -> std::optional<S>
   // runs every batch for every key that has new values or a state (nullopt drops the
   // key); the stream's RDD of each batch is every key's state after it. The function is
-  // shipped like map's. Needs centella.checkpoint.dir: every `checkpoint_every` batches
+  // shipped like map's. Needs an RDD checkpoint directory (centella.checkpoint.dir or the
+  // stream checkpoint, StreamingContext::RddCheckpointDir): every `checkpoint_every` batches
   // the state is checkpointed there so that its lineage stays short.
   //   auto totals = words.update_state_by_key<int64_t>(AddUp{});
   template <class S, class F>
@@ -156,7 +157,7 @@ class DStream {
         std::is_invocable_r_v<std::optional<S>, const F&, const std::vector<V>&, std::optional<S>>,
         "update_state_by_key<S>(f): f(const std::vector<V>&, std::optional<S>) must "
         "return std::optional<S>");
-    if (absl::Status dir = ssc_->RddCheckpointDir(); !dir.ok()) {
+    if (absl::Status dir = ssc_->RddCheckpointDir().status(); !dir.ok()) {
       ssc_->AddGraphError(absl::FailedPreconditionError(
           absl::StrCat("update_state_by_key keeps its state in checkpoints: ", dir.message())));
     }
@@ -374,6 +375,12 @@ Rdd<T, Pipeline<T>> StreamingContext::RddOf(std::shared_ptr<Node<T>> node, int n
 template <class State>
 StateStorage<State> StreamingContext::StateStorageFor() {
   return StateStorage<State>{
+      [this](const Rdd<State>& rdd) -> absl::StatusOr<Rdd<State>> {
+        ASSIGN_OR_RETURN(std::string root, RddCheckpointDir());
+        ASSIGN_OR_RETURN(auto written,
+                         rdd.checkpoint_to(absl::StrCat(root, "/rdd-", rdd.AsNode()->rdd_id())));
+        return Rdd<State>(std::move(written));
+      },
       [this](int rdd_id) { RemoveRddCheckpoint(rdd_id); },
       [this](const std::string& dir, int partitions) {
         return Rdd<State>(RddOf<State>(std::make_shared<CheckpointNode<State>>(dir), partitions));

@@ -8,7 +8,8 @@
 // Window aggregates are records ((key, window start in ms since the epoch), value); see
 // event_window_dstream.h for windows, output modes and when state is evicted, and
 // watermark_tracker.h for the watermark and late records. Functions are shipped like
-// map's. Event-time windows keep state: they need centella.checkpoint.dir.
+// map's. Event-time windows keep state: they need an RDD checkpoint directory
+// (StreamingContext::RddCheckpointDir).
 //
 // Included by dstream.h (it completes DStream::with_watermark); include that instead.
 #ifndef CENTELLA_DRIVER_STREAMING_EVENT_TIME_DSTREAM_H_
@@ -67,7 +68,7 @@ class EventTimeDStream {
           "): both must be positive whole milliseconds, the slide at most the length")));
       slide = length = absl::Seconds(1);  // a graph that start() refuses anyway
     }
-    if (absl::Status dir = ssc.RddCheckpointDir(); !dir.ok()) {
+    if (absl::Status dir = ssc.RddCheckpointDir().status(); !dir.ok()) {
       ssc.AddGraphError(absl::FailedPreconditionError(
           absl::StrCat("event-time windows keep their state in checkpoints: ", dir.message())));
     }

@@ -5,7 +5,7 @@
 // The state of batch t is computed by the subclass from Previous(t) (the state of batch
 // t - slide, the one restored after a restart, or empty) and handed to Keep(t, next),
 // which caches it, so the next batch reads it instead of recomputing the chain, and
-// every `checkpoint_every` batches writes it with checkpoint() (centella.checkpoint.dir),
+// every `checkpoint_every` batches checkpoints it (StreamingContext::RddCheckpointDir),
 // which cuts its lineage: a stream that runs for days neither keeps every batch's
 // shuffle nor recomputes them after a lost executor. Cached states and checkpoint files
 // older than the last two go.
@@ -44,6 +44,9 @@ struct StateSnapshot {
 // What a stateful node needs from the streaming context (built by DStream).
 template <class State>
 struct StateStorage {
+  // Writes an RDD's checkpoint (under the stream's RDD checkpoint directory) and returns
+  // the RDD reading it back.
+  std::function<absl::StatusOr<Rdd<State>>(const Rdd<State>& rdd)> checkpoint;
   // Deletes the checkpoint files of an RDD once no batch can read them.
   std::function<void(int rdd_id)> remove_checkpoint;
   // The RDD of a snapshot's files.
@@ -120,7 +123,7 @@ class KeyedStateNode : public DStreamNode<State>, public StreamState {
   absl::StatusOr<Rdd<State>> Keep(absl::Time t, Rdd<State> next) {
     next = next.cache();
     if (++batches_ % checkpoint_every_ == 0) {
-      ASSIGN_OR_RETURN(Rdd<State> written, next.checkpoint());
+      ASSIGN_OR_RETURN(Rdd<State> written, storage_.checkpoint(next));
       (void)next.unpersist();
       const int rdd_id = next.AsNode()->rdd_id();
       next = written.cache();

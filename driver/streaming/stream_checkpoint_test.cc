@@ -93,16 +93,23 @@ TEST_F(StreamCheckpointTest, AnIncompatibleProgramIsRefusedWithWhatChanged) {
   m.batch_interval_ms = 100;
   m.graph = {"kafka_direct_stream slide=100ms parents=[] type=K input=kafka:t",
              "map slide=100ms parents=[0] type=S"};
-  ASSERT_TRUE(Open()->CheckOrWriteMetadata(m).ok());
-  EXPECT_TRUE(Open()->CheckOrWriteMetadata(m).ok());
+  m.stream_id = "first";
+  absl::StatusOr<std::string> id = Open()->CheckOrWriteMetadata(m);
+  ASSERT_TRUE(id.ok()) << id.status();
+  EXPECT_EQ(*id, "first");
+  // A restart proposes a new id; the log keeps the one it was created with.
+  m.stream_id = "second";
+  id = Open()->CheckOrWriteMetadata(m);
+  ASSERT_TRUE(id.ok()) << id.status();
+  EXPECT_EQ(*id, "first");
   StreamMetadata slower = m;
   slower.batch_interval_ms = 200;
-  absl::Status s = Open()->CheckOrWriteMetadata(slower);
+  absl::Status s = Open()->CheckOrWriteMetadata(slower).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(s.message().find("batch interval 100 ms then, 200 ms now"), std::string::npos) << s;
   StreamMetadata more = m;
   more.graph.push_back("filter slide=100ms parents=[1] type=S");
-  s = Open()->CheckOrWriteMetadata(more);
+  s = Open()->CheckOrWriteMetadata(more).status();
   EXPECT_NE(s.message().find("stream node 2 was '(nothing)', is 'filter"), std::string::npos) << s;
 }
 

@@ -69,17 +69,31 @@ absl::StatusOr<std::unique_ptr<StreamingContext>> StreamingContext::Create(
     return absl::InvalidArgumentError(absl::StrCat(
         "centella.streaming.maxFutureSkew must not be negative, not ", absl::FormatDuration(skew)));
   }
+  std::string checkpoint = options.checkpoint_dir;
+  if (checkpoint.empty()) {
+    ASSIGN_OR_RETURN(checkpoint, ctx.conf().Get(kCheckpoint));
+  }
+  if (!checkpoint.empty()) {
+    checkpoint = std::filesystem::absolute(checkpoint).lexically_normal().string();
+  }
+  absl::StatusOr<std::string> rdds = ctx.runtime().CheckpointDir();
+  std::string rdd_checkpoints = rdds.ok() ? *rdds : "";
+  if (rdd_checkpoints.empty() && !checkpoint.empty()) rdd_checkpoints = checkpoint + "/rdds";
   return std::unique_ptr<StreamingContext>(
-      new StreamingContext(ctx, batch_interval, options, static_cast<int>(jobs), skew));
+      new StreamingContext(ctx, batch_interval, std::move(options), static_cast<int>(jobs), skew,
+                           std::move(checkpoint), std::move(rdd_checkpoints)));
 }
 
 StreamingContext::StreamingContext(Context& ctx, absl::Duration interval, StreamingOptions options,
-                                   int jobs, absl::Duration max_future_skew)
+                                   int jobs, absl::Duration max_future_skew,
+                                   std::string checkpoint_dir, std::string rdd_checkpoint_dir)
     : ctx_(&ctx),
       interval_(interval),
-      options_(options),
+      options_(std::move(options)),
       concurrent_jobs_(jobs),
-      watermarks_(options_.clock, max_future_skew) {}
+      watermarks_(options_.clock, max_future_skew),
+      checkpoint_dir_(std::move(checkpoint_dir)),
+      rdd_checkpoint_dir_(std::move(rdd_checkpoint_dir)) {}
 
 StreamingContext::~StreamingContext() {
   stop(/*graceful=*/false);
@@ -117,7 +131,7 @@ absl::Status StreamingContext::start() {
     const absl::Time now = options_.clock->Now();
     const absl::Time grid = absl::UnixEpoch() + absl::Floor(now - absl::UnixEpoch(), interval_);
     absl::Time zero = grid;
-    ASSIGN_OR_RETURN(std::string checkpoint, ctx_->conf().Get(kCheckpoint));
+    const std::string& checkpoint = checkpoint_dir_;
     ASSIGN_OR_RETURN(int64_t retain, ctx_->conf().Get(kRetain));
     stream_id_ = NewStreamId();
     inputs_.clear();  // a start refused earlier may have listed them
@@ -361,16 +375,21 @@ std::optional<absl::Status> StreamingContext::await_termination_or_timeout(absl:
   return termination_;
 }
 
-absl::Status StreamingContext::RddCheckpointDir() const {
-  return ctx_->runtime().CheckpointDir().status();
+absl::StatusOr<std::string> StreamingContext::RddCheckpointDir() const {
+  if (rdd_checkpoint_dir_.empty()) {
+    return absl::FailedPreconditionError(
+        "set centella.checkpoint.dir or a stream checkpoint (centella.streaming.checkpoint, "
+        "StreamingOptions::checkpoint_dir) on storage every executor shares");
+  }
+  return rdd_checkpoint_dir_;
 }
 
 void StreamingContext::RemoveRddCheckpoint(int rdd_id) {
-  absl::StatusOr<std::string> root = ctx_->runtime().CheckpointDir();
-  if (!root.ok()) return;
+  if (rdd_checkpoint_dir_.empty()) return;
+  const std::string dir = absl::StrCat(rdd_checkpoint_dir_, "/rdd-", rdd_id);
   std::error_code ec;
-  std::filesystem::remove_all(absl::StrCat(*root, "/rdd-", rdd_id), ec);
-  if (ec) Log()->warn("cannot remove {}/rdd-{}: {}", *root, rdd_id, ec.message());
+  std::filesystem::remove_all(dir, ec);
+  if (ec) Log()->warn("cannot remove {}: {}", dir, ec.message());
 }
 
 int64_t StreamingContext::batches_completed() const {

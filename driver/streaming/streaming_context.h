@@ -79,6 +79,10 @@ struct StreamingOptions {
   // finishes and commits, await_termination returns OK, so main can exit 0) instead of
   // killing the process. Only one context of a process can hold the signals.
   bool stop_on_termination_signal = true;
+  // The stream checkpoint directory (Spark's ssc.checkpoint(dir)); empty: the
+  // centella.streaming.checkpoint setting. Stateful streams keep their RDD checkpoints
+  // under its rdds/ when centella.checkpoint.dir is not set.
+  std::string checkpoint_dir;
 };
 
 class StreamingContext {
@@ -145,11 +149,12 @@ class StreamingContext {
   void AddOutput(std::function<absl::StatusOr<PreparedOutput>(const BatchRef& batch)> prepare);
   // A bad operator argument, reported by start().
   void AddGraphError(absl::Status error);
+  // Where the RDD checkpoints of stateful streams go: centella.checkpoint.dir, else the
+  // stream checkpoint's rdds/; FailedPrecondition when neither is set.
+  absl::StatusOr<std::string> RddCheckpointDir() const;
   // Deletes the checkpoint files of an RDD checkpointed by a stateful stream once no
   // batch can read them.
   void RemoveRddCheckpoint(int rdd_id);
-  // OK when centella.checkpoint.dir is set (the RDD checkpoints of stateful streams).
-  absl::Status RddCheckpointDir() const;
   // The watermark of the stream's with_watermark sources.
   WatermarkTracker& watermarks() { return watermarks_; }
   // How a stateful node of records `State` removes and loads its checkpoints (defined in
@@ -162,7 +167,8 @@ class StreamingContext {
 
  private:
   StreamingContext(Context& ctx, absl::Duration interval, StreamingOptions options, int jobs,
-                   absl::Duration max_future_skew);
+                   absl::Duration max_future_skew, std::string checkpoint_dir,
+                   std::string rdd_checkpoint_dir);
   void Tick(absl::Time batch_time);
   void RunBatch(int64_t batch_id, absl::Time batch_time);
   // With centella.streaming.checkpoint: checks the log against this program and restores
@@ -176,6 +182,8 @@ class StreamingContext {
   const StreamingOptions options_;
   const int concurrent_jobs_;
   WatermarkTracker watermarks_;
+  const std::string checkpoint_dir_;      // absolute; empty: no stream checkpoint
+  const std::string rdd_checkpoint_dir_;  // absolute; empty: none
 
   // The graph: declared before start(), then read and pruned by the batch threads.
   mutable absl::Mutex graph_mu_;
