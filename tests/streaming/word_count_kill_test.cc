@@ -1,8 +1,10 @@
-// examples/streaming_word_count killed with SIGKILL at random moments and restarted with
-// the same command, 20 times, while kcat keeps producing: afterwards its three sinks —
-// the PostgreSQL table, the Redis keys and the file sink — hold exactly the count of every
-// word of every message produced. Nothing lost (every batch re-runs until it commits),
-// nothing doubled (the sinks skip a batch they wrote already).
+// examples/streaming_word_count under fire while kcat keeps producing: the driver killed
+// with SIGKILL at random moments and restarted with the same command, 20 times (local);
+// executors killed mid-batch on a 2-daemon cluster; a supervised cluster-mode driver killed
+// and relaunched by its daemon. Afterwards its three sinks — the PostgreSQL table, the
+// Redis keys and the file sink — hold exactly the count of every word of every message
+// produced. Nothing lost (every batch re-runs until it commits), nothing doubled (the sinks
+// skip a batch they wrote already).
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -20,6 +22,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/cluster/child_process.h"
+#include "tests/cluster/local_cluster.h"
 #include "tests/run_command.h"
 #include "tests/streaming/kafka_dev_process.h"
 #include "tests/streaming/postgres_process.h"
@@ -104,16 +107,57 @@ class WordCountKillTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
+  // The example's command line: every sink, the checkpoint in the test's directory.
+  std::vector<std::string> WordCountArgv() const {
+    return {build_ + "/examples/streaming_word_count",
+            "--source",
+            absl::StrCat("kafka://", kafka_->bootstrap(), "/words"),
+            "--sink",
+            "files:" + (dir_ / "out").string(),
+            "--sink",
+            "postgres:" + pg_->conninfo(),
+            "--sink",
+            absl::StrCat("redis://127.0.0.1:", redis_->port()),
+            "--checkpoint",
+            (dir_ / "checkpoint").string(),
+            "--batch-ms",
+            "100"};
+  }
+  // The same as one shell word per argument.
+  std::string WordCountCommand() const {
+    std::string out;
+    for (const std::string& a : WordCountArgv())
+      absl::StrAppend(&out, out.empty() ? "" : " ", "'", a, "'");
+    return out;
+  }
+
   std::unique_ptr<ChildProcess> StartDriver(int run) {
-    auto driver = ChildProcess::Start(
-        {build_ + "/examples/streaming_word_count", "--source",
-         absl::StrCat("kafka://", kafka_->bootstrap(), "/words"), "--sink",
-         "files:" + (dir_ / "out").string(), "--sink", "postgres:" + pg_->conninfo(), "--sink",
-         absl::StrCat("redis://127.0.0.1:", redis_->port()), "--checkpoint",
-         (dir_ / "checkpoint").string(), "--batch-ms", "100"},
-        {{"CENTELLA_MASTER", "local[2]"}}, (dir_ / absl::StrCat("driver-", run, ".log")).string());
+    auto driver = ChildProcess::Start(WordCountArgv(), {{"CENTELLA_MASTER", "local[2]"}},
+                                      (dir_ / absl::StrCat("driver-", run, ".log")).string());
     EXPECT_TRUE(driver.ok()) << driver.status();
     return driver.ok() ? *std::move(driver) : nullptr;
+  }
+
+  // Produces the next `n` lines and counts them into expected_.
+  void ProduceMore(int n) {
+    const std::vector<std::string> lines = Lines(produced_, n);
+    produced_ += n;
+    ASSERT_TRUE(kafka_->Produce("words", lines).ok());
+    CountInto(lines, &expected_);
+  }
+
+  // Whether every sink holds exactly expected_.
+  bool SinksExact() {
+    int incomplete = 0;
+    return Table() == expected_ && Keys() == expected_ &&
+           FileTotals(dir_ / "out", &incomplete) == expected_;
+  }
+  void ExpectSinksExact() {
+    int incomplete = 0;
+    EXPECT_EQ(Table(), expected_) << "PostgreSQL";
+    EXPECT_EQ(Keys(), expected_) << "Redis";
+    EXPECT_EQ(FileTotals(dir_ / "out", &incomplete), expected_) << "files";
+    EXPECT_EQ(incomplete, 0) << "a half-written batch directory was never redone";
   }
 
   Counts Table() {
@@ -140,20 +184,34 @@ class WordCountKillTest : public ::testing::Test {
 
   std::string build_;
   std::filesystem::path dir_;
+  int produced_ = 0;
+  Counts expected_;
   std::unique_ptr<KafkaDevProcess> kafka_;
   std::unique_ptr<PostgresProcess> pg_;
   std::unique_ptr<RedisProcess> redis_;
 };
 
+// The live driver a daemon's log says it started last ("started driver D as pid P"), or
+// -1.
+pid_t LastDriverPid(const std::string& daemon_log) {
+  pid_t last = -1;
+  for (absl::string_view line : absl::StrSplit(daemon_log, '\n')) {
+    const size_t at = line.find("] started driver ");
+    const size_t as = line.find(" as pid ");
+    if (at == absl::string_view::npos || as == absl::string_view::npos) continue;
+    absl::string_view rest = line.substr(as + 8);
+    int pid = 0;
+    if (absl::SimpleAtoi(rest.substr(0, rest.find(' ')), &pid)) last = pid;
+  }
+  return last > 0 && ProcessIsAlive(last) ? last : -1;
+}
+
 TEST_F(WordCountKillTest, TwentySigkillsLoseAndDoubleNothingInAnySink) {
   std::mt19937 rng(20261204);
   std::uniform_int_distribution<int> alive_ms(150, 1500);
-  Counts expected;
   constexpr int kKills = 20;
   for (int run = 0; run < kKills; ++run) {
-    const std::vector<std::string> lines = Lines(run * 400, 400);
-    ASSERT_TRUE(kafka_->Produce("words", lines).ok());
-    CountInto(lines, &expected);
+    ASSERT_NO_FATAL_FAILURE(ProduceMore(400));
     std::unique_ptr<ChildProcess> driver = StartDriver(run);
     ASSERT_NE(driver, nullptr);
     absl::SleepFor(absl::Milliseconds(alive_ms(rng)));
@@ -164,10 +222,8 @@ TEST_F(WordCountKillTest, TwentySigkillsLoseAndDoubleNothingInAnySink) {
   // The last run is left to finish: every sink reaches the totals.
   std::unique_ptr<ChildProcess> driver = StartDriver(kKills);
   ASSERT_NE(driver, nullptr);
-  int incomplete = 0;
   const absl::Time give_up = absl::Now() + absl::Seconds(90);
-  while (absl::Now() < give_up && !(Table() == expected && Keys() == expected &&
-                                    FileTotals(dir_ / "out", &incomplete) == expected)) {
+  while (absl::Now() < give_up && !SinksExact()) {
     ASSERT_TRUE(driver->running()) << driver->Log();
     absl::SleepFor(absl::Milliseconds(200));
   }
@@ -175,10 +231,7 @@ TEST_F(WordCountKillTest, TwentySigkillsLoseAndDoubleNothingInAnySink) {
   std::optional<int> status = driver->Wait(absl::Seconds(30));
   ASSERT_TRUE(status.has_value()) << "SIGTERM did not stop the stream";
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << driver->Log();
-  EXPECT_EQ(Table(), expected) << "PostgreSQL";
-  EXPECT_EQ(Keys(), expected) << "Redis";
-  EXPECT_EQ(FileTotals(dir_ / "out", &incomplete), expected) << "files";
-  EXPECT_EQ(incomplete, 0) << "a half-written batch directory was never redone";
+  ExpectSinksExact();
   // How often a kill landed inside a batch (for the log: where the kills fall varies).
   int reruns = 0, skipped = 0, batches = 0;
   for (int run = 0; run <= kKills; ++run) {
@@ -193,6 +246,80 @@ TEST_F(WordCountKillTest, TwentySigkillsLoseAndDoubleNothingInAnySink) {
   }
   std::printf("%d batches committed; %d batches ran again after a kill; sinks skipped %d writes\n",
               batches, reruns, skipped);
+}
+
+// Executors SIGKILLed mid-batch on a 2-daemon cluster: their tasks run again elsewhere (or
+// on the executor the daemon starts anew), the state comes back from its checkpoint and
+// lineage, and the sinks are exact.
+TEST_F(WordCountKillTest, ExecutorsKilledMidBatchCostOnlyTheirTasks) {
+  auto cluster = LocalCluster::Start((dir_ / "cluster").string(), build_, 2, 2);
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  auto driver =
+      (*cluster)->SubmitAsync("--executor-cores 1 --executor-memory 1g --total-executor-cores 2",
+                              WordCountCommand(), "driver.log");
+  ASSERT_TRUE(driver.ok()) << driver.status();
+  std::mt19937 rng(1204);
+  int kills = 0;
+  for (int round = 0; round < 8; ++round) {
+    ASSERT_NO_FATAL_FAILURE(ProduceMore(500));
+    absl::SleepFor(absl::Milliseconds(std::uniform_int_distribution<int>(100, 700)(rng)));
+    for (int d = 0; d < (*cluster)->num_daemons() && round % 2 == 1; ++d) {
+      for (const auto& e : (*cluster)->ExecutorsOfDaemon(d)) {
+        if (kill(e.pid, SIGKILL) == 0) ++kills;
+        break;
+      }
+    }
+  }
+  ASSERT_TRUE(WaitUntil([&] { return SinksExact() || !(*driver)->running(); }, absl::Seconds(90)))
+      << (*cluster)->Logs();
+  ASSERT_TRUE((*driver)->running()) << (*driver)->Log();
+  (*driver)->Signal(SIGTERM);
+  std::optional<int> status = (*driver)->Wait(absl::Seconds(30));
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << (*driver)->Log();
+  ExpectSinksExact();
+  EXPECT_GE(kills, 3) << "too few executors were killed for the test to mean anything";
+}
+
+// A cluster-mode driver with --supervise, SIGKILLed three times: its daemon relaunches it
+// each time, it resumes from the checkpoint by itself, and the sinks are exact.
+TEST_F(WordCountKillTest, ASupervisedClusterModeDriverResumesByItself) {
+  auto cluster = LocalCluster::Start((dir_ / "cluster").string(), build_, 2, 2);
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  CommandResult submitted = (*cluster)->Submit(
+      "--deploy-mode cluster --supervise --executor-cores 1 --executor-memory 1g "
+      "--total-executor-cores 2",
+      WordCountCommand());
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.output;
+  auto driver_pid = [&]() -> pid_t {
+    for (int d = 0; d < (*cluster)->num_daemons(); ++d) {
+      if (pid_t pid = LastDriverPid((*cluster)->daemon(d).Log()); pid > 0) return pid;
+    }
+    return static_cast<pid_t>(-1);
+  };
+  for (int kill_no = 0; kill_no < 3; ++kill_no) {
+    ASSERT_NO_FATAL_FAILURE(ProduceMore(600));
+    pid_t pid = -1;
+    ASSERT_TRUE(WaitUntil([&] { return (pid = driver_pid()) > 0; }, absl::Seconds(60)))
+        << "no driver running (kill " << kill_no << ")\n"
+        << (*cluster)->Logs();
+    // Let it work on the new lines for a moment, then kill it mid-stream.
+    absl::SleepFor(absl::Milliseconds(700 + 300 * kill_no));
+    ASSERT_EQ(kill(pid, SIGKILL), 0);
+    ASSERT_TRUE(WaitUntil([&] { return !ProcessIsAlive(pid); }, absl::Seconds(10)));
+  }
+  ASSERT_TRUE(WaitUntil([&] { return SinksExact(); }, absl::Seconds(120)))
+      << "the relaunched driver never caught up\n"
+      << (*cluster)->Logs();
+  // Stopped for good (SIGTERM: the running batch finishes, exit 0, no relaunch); then
+  // no batch directory may be left half written.
+  const pid_t last = driver_pid();
+  ASSERT_GT(last, 0);
+  kill(last, SIGTERM);
+  EXPECT_TRUE(WaitUntil([&] { return !ProcessIsAlive(last); }, absl::Seconds(30)));
+  absl::SleepFor(absl::Seconds(2));
+  EXPECT_EQ(driver_pid(), -1) << "a driver that exited 0 was relaunched";
+  ExpectSinksExact();
 }
 
 }  // namespace
