@@ -74,6 +74,11 @@ struct KeyOf {
   int64_t operator()(const Event& e) const { return e.first; }
 };
 
+int Failed(const absl::Status& s) {
+  std::fprintf(stderr, "streaming_bench: %s\n", std::string(s.message()).c_str());
+  return 1;
+}
+
 void Print(const std::string& name, double value, const std::string& unit) {
   std::printf("%s\t%.1f\t%s\n", name.c_str(), value, unit.c_str());
   std::fflush(stdout);
@@ -179,14 +184,14 @@ int Memory(centella::Context& ctx, int64_t per_batch, int batches, int latency_s
     centella::StreamingOptions options;
     options.listener = &listener;
     auto ssc = centella::StreamingContext::Create(ctx, absl::Milliseconds(kWindowMs), options);
-    if (!ssc.ok()) return 1;
+    if (!ssc.ok()) return Failed(ssc.status());
     auto queue = std::make_shared<centella::RddQueue<Seed>>();
     for (int b = 0; b < batches; ++b) {
       queue->push(seeds(b * per_batch, per_batch, b * kWindowMs));
     }
     Sink sink;
     CountWindows((*ssc)->queue_stream(queue).flat_map(Generate{}), &sink);
-    if (!(*ssc)->start().ok()) return 1;
+    if (absl::Status s = (*ssc)->start(); !s.ok()) return Failed(s);
     while (static_cast<int>(listener.all().size()) < batches + 2)
       absl::SleepFor(absl::Milliseconds(20));
     (*ssc)->stop();
@@ -202,11 +207,11 @@ int Memory(centella::Context& ctx, int64_t per_batch, int batches, int latency_s
   {
     const int64_t rate_batch = std::max<int64_t>(partitions, static_cast<int64_t>(throughput / 30));
     auto ssc = centella::StreamingContext::Create(ctx, absl::Milliseconds(kWindowMs));
-    if (!ssc.ok()) return 1;
+    if (!ssc.ok()) return Failed(ssc.status());
     auto queue = std::make_shared<centella::RddQueue<Seed>>();
     Sink sink;
     CountWindows((*ssc)->queue_stream(queue).flat_map(Generate{}), &sink);
-    if (!(*ssc)->start().ok()) return 1;
+    if (absl::Status s = (*ssc)->start(); !s.ok()) return Failed(s);
     const absl::Time end = absl::Now() + absl::Seconds(latency_seconds);
     for (int64_t b = 0; absl::Now() < end; ++b) {
       const int64_t now = absl::ToUnixMillis(absl::Now());
@@ -269,8 +274,10 @@ double RawConsume(const std::string& bootstrap, const std::string& topic, int64_
   std::vector<rd_kafka_message_t*> batch(10000);
   absl::flat_hash_map<std::pair<int64_t, int64_t>, int64_t> windows;
   int64_t got = 0;
-  while (got < messages && absl::Now() - start < absl::Seconds(120)) {
+  absl::Time last_message = start;
+  while (got < messages && absl::Now() - last_message < absl::Seconds(5)) {
     const ssize_t n = rd_kafka_consume_batch_queue(q, 1000, batch.data(), batch.size());
+    if (n > 0) last_message = absl::Now();
     for (ssize_t i = 0; i < n; ++i) {
       if (batch[i]->err == 0) {
         ++got;
@@ -284,7 +291,11 @@ double RawConsume(const std::string& bootstrap, const std::string& topic, int64_
       rd_kafka_message_destroy(batch[i]);
     }
   }
-  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  const double seconds = absl::ToDoubleSeconds(last_message - start);
+  if (got < messages) {
+    std::fprintf(stderr, "streaming_bench: the topic held %lld messages, not %lld\n",
+                 static_cast<long long>(got), static_cast<long long>(messages));
+  }
   for (int p = 0; p < partitions; ++p) rd_kafka_consume_stop(rkt, p);
   rd_kafka_queue_destroy(q);
   rd_kafka_topic_destroy(rkt);
@@ -301,7 +312,7 @@ int Kafka(centella::Context& ctx, const std::string& bootstrap, const std::strin
   centella::StreamingOptions options;
   options.listener = &listener;
   auto ssc = centella::StreamingContext::Create(ctx, absl::Milliseconds(kWindowMs), options);
-  if (!ssc.ok()) return 1;
+  if (!ssc.ok()) return Failed(ssc.status());
   centella::KafkaStreamOptions kafka;
   kafka.bootstrap_servers = bootstrap;
   kafka.topics = {topic};
@@ -309,7 +320,7 @@ int Kafka(centella::Context& ctx, const std::string& bootstrap, const std::strin
   Sink sink;
   CountWindows((*ssc)->kafka_direct_stream(kafka).map(ParseEvent{}), &sink);
   const absl::Time start = absl::Now();
-  if (!(*ssc)->start().ok()) return 1;
+  if (absl::Status s = (*ssc)->start(); !s.ok()) return Failed(s);
   int64_t read = 0;
   absl::Time last_end = start;
   absl::Time first_start = absl::InfiniteFuture();

@@ -68,10 +68,11 @@ TEST_F(EventTimeTest, TumblingWindowsInUpdateAndAppendModeWithLateRecords) {
                                                          {2, {{{"a", 0}, 3}, {{"b", 20'000}, 1}}},
                                                          {3, {{{"b", 20'000}, 2}}},
                                                          {4, {}}}));
-  // Append: a window once, final, in the batch after the watermark passed its end.
+  // Append: a window once, final, in the batch whose records move the watermark past its
+  // end (batch 2 takes it to 20 s: [0, 10 s) closes with the batch's own record at 8 s).
   EXPECT_EQ(finals.batches(),
             (std::map<int64_t, std::vector<WindowCount>>{
-                {1, {}}, {2, {}}, {3, {{{"a", 0}, 3}, {{"b", 10'000}, 1}}}, {4, {}}}));
+                {1, {}}, {2, {{{"a", 0}, 3}, {{"b", 10'000}, 1}}}, {3, {}}, {4, {}}}));
   EXPECT_EQ(ssc_->watermark(), absl::FromUnixMillis(20'000));
   EXPECT_EQ(ssc_->late_records(), (std::map<std::string, int64_t>{{"events", 4}}));
 }

@@ -12,10 +12,10 @@
 //              can reach it any more (a record at or below the watermark is dropped), so
 //              this is its final value and the next batch drops it from the state.
 // Output modes pick what a batch emits: kUpdate the windows that changed, kAppend each
-// window once, in the batch that closes it. The watermark a batch uses is the one at its
-// start (watermark_tracker.h), so a window closes in the first batch after the one that
-// moved the watermark past its end; empty batches still run, so windows close when the
-// input stops.
+// window once, in the batch that closes it. A batch drops the records at or below the
+// watermark at its start and closes the windows that the watermark after it (its own
+// records included, WatermarkTracker::After) has passed: a window closes in the very
+// batch whose records move the watermark past its end. Empty batches still run.
 #ifndef CENTELLA_DRIVER_STREAMING_EVENT_WINDOW_DSTREAM_H_
 #define CENTELLA_DRIVER_STREAMING_EVENT_WINDOW_DSTREAM_H_
 
@@ -39,12 +39,15 @@ enum class OutputMode {
   kAppend,  // each window once, with its final value, when the watermark passes its end
 };
 
-// A window's aggregate in the state.
+// A window's aggregate in the state, with what the batch that made it did to it.
 template <class V>
 struct WindowValue {
-  enum Status : int8_t { kUnchanged = 0, kChanged = 1, kClosed = 2 };
+  static constexpr int8_t kChanged = 1;  // got records in the batch
+  static constexpr int8_t kClosed = 2;   // final: the watermark has passed its end
   V value{};
-  int8_t status = kUnchanged;
+  int8_t status = 0;
+  bool changed() const { return (status & kChanged) != 0; }
+  bool closed() const { return (status & kClosed) != 0; }
   CENTELLA_FIELDS(value, status)
 };
 
@@ -94,15 +97,15 @@ struct WindowStep {
     auto& [previous, values] = kv.second;
     std::optional<V> value;
     // A window closed by the previous batch has been emitted: it leaves the state.
-    if (!previous.empty() && previous.front().status != WindowValue<V>::kClosed) {
+    if (!previous.empty() && !previous.front().closed()) {
       value = std::move(previous.front().value);
     }
     for (V& v : values) value = value ? reduce(std::move(*value), std::move(v)) : std::move(v);
     if (!value) return {};
-    WindowValue<V> next{std::move(*value), WindowValue<V>::kUnchanged};
-    if (!values.empty()) next.status = WindowValue<V>::kChanged;
+    WindowValue<V> next{std::move(*value), 0};
+    if (!values.empty()) next.status |= WindowValue<V>::kChanged;
     if (has_watermark && kv.first.second + length_ms <= watermark_ms) {
-      next.status = WindowValue<V>::kClosed;
+      next.status |= WindowValue<V>::kClosed;
     }
     return {State(std::move(kv.first), std::move(next))};
   }
@@ -113,8 +116,7 @@ template <class K, class V>
 struct Emitted {
   OutputMode mode = OutputMode::kUpdate;
   bool operator()(const std::pair<WindowKey<K>, WindowValue<V>>& w) const {
-    return mode == OutputMode::kUpdate ? w.second.status == WindowValue<V>::kChanged
-                                       : w.second.status == WindowValue<V>::kClosed;
+    return mode == OutputMode::kUpdate ? w.second.changed() : w.second.closed();
   }
 };
 template <class K, class V>
@@ -186,7 +188,9 @@ class EventWindowDStream final : public KeyedStateNode<std::pair<WindowKey<K>, W
     if (!batch) batch = this->template Empty<Input>();
     WindowStep<K, V, F> step{reduce_};
     step.length_ms = length_ms_;
-    if (std::optional<absl::Time> wm = tracker_->current()) {
+    // The batch's records were judged by the watermark at its start; windows close by
+    // the one its records move it to (WatermarkTracker::After), a batch earlier.
+    if (std::optional<absl::Time> wm = tracker_->After(t)) {
       step.has_watermark = true;
       step.watermark_ms = absl::ToUnixMillis(*wm);
     }

@@ -87,6 +87,24 @@ BatchWatermark WatermarkTracker::Advance(absl::Time batch) {
   return out;
 }
 
+std::optional<absl::Time> WatermarkTracker::After(absl::Time batch) const {
+  absl::MutexLock lock(&mu_);
+  std::optional<int64_t> candidate;
+  for (const Source& s : sources_) {
+    int64_t max_event = s.max_event_ms;
+    for (auto it = s.pending.begin(); it != s.pending.end() && it->first <= batch; ++it) {
+      max_event = std::max(max_event, it->second.max_event_ms);
+    }
+    if (max_event == EventTimeStats::kNone) continue;
+    const int64_t wm = max_event - absl::ToInt64Milliseconds(s.max_delay);
+    candidate = candidate ? std::min(*candidate, wm) : wm;
+  }
+  std::optional<int64_t> out = watermark_ms_;
+  if (candidate && (!out || *candidate > *out)) out = candidate;
+  if (!out) return std::nullopt;
+  return absl::FromUnixMillis(*out);
+}
+
 std::map<std::string, int64_t> WatermarkTracker::late_records() const {
   absl::MutexLock lock(&mu_);
   std::map<std::string, int64_t> out;

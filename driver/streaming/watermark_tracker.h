@@ -72,6 +72,12 @@ class WatermarkTracker {
   void Observe(int source, absl::Time batch, const EventTimeStats& stats);
   // The end of batch `batch`: folds in what its sources observed and moves the watermark.
   BatchWatermark Advance(absl::Time batch);
+  // What Advance(batch) will make the watermark, from what the batch's sources have
+  // observed so far (a source not yet computed counts with what it saw before, so this is
+  // never above the final value). Event-time windows close by it within the batch: a
+  // window whose end it has passed can get no more records, since every later record in
+  // it would be at or below the watermark of the next batch, hence late.
+  std::optional<absl::Time> After(absl::Time batch) const;
 
   // Late records dropped since the stream began (across restarts), by source.
   std::map<std::string, int64_t> late_records() const;
