@@ -2,11 +2,14 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <map>
 #include <span>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status/status_macros.h"
+#include "engine/kafka/kafka_consumer_pool.h"
 #include "engine/rdd/plan_state.h"
 #include "engine/task/task_context.h"
 
@@ -15,9 +18,6 @@ namespace {
 
 constexpr int kPollMs = 200;
 
-struct KafkaHandleDeleter {
-  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
-};
 struct TopicHandleDeleter {
   void operator()(rd_kafka_topic_t* rkt) const { rd_kafka_topic_destroy(rkt); }
 };
@@ -27,33 +27,18 @@ std::string RangeName(const OffsetRange& r) {
                       r.until, ")");
 }
 
-absl::StatusOr<std::unique_ptr<rd_kafka_t, KafkaHandleDeleter>> NewConsumer(
-    const KafkaReadOptions& options) {
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  char err[512];
-  auto set = [&](const std::string& key, const std::string& value) -> absl::Status {
-    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof(err)) != RD_KAFKA_CONF_OK) {
-      return absl::InvalidArgumentError(absl::StrCat("Kafka setting ", key, "=", value, ": ", err));
-    }
-    return absl::OkStatus();
-  };
-  absl::Status s = set("bootstrap.servers", options.bootstrap_servers);
+// A consumer of the process's pool, made with `options`.
+absl::StatusOr<KafkaConsumerPool::Lease> BorrowConsumer(const KafkaReadOptions& options) {
+  std::map<std::string, std::string> settings = options.settings;
+  settings["bootstrap.servers"] = options.bootstrap_servers;
   // The end of a partition is news: a range whose last offsets were never written (a
   // transaction marker, compaction) ends there instead of waiting for the timeout.
-  if (s.ok()) s = set("enable.partition.eof", "true");
-  for (const auto& [key, value] : options.settings) {
-    if (s.ok()) s = set(key, value);
-  }
-  if (!s.ok()) {
-    rd_kafka_conf_destroy(conf);
-    return s;
-  }
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
-  if (rk == nullptr) {
-    rd_kafka_conf_destroy(conf);
-    return absl::InternalError(absl::StrCat("cannot create a Kafka consumer: ", err));
-  }
-  return std::unique_ptr<rd_kafka_t, KafkaHandleDeleter>(rk);
+  settings["enable.partition.eof"] = "true";
+  // A range ends at an offset known to exist: there is nothing to wait for at the
+  // broker. A long fetch wait (librdkafka's 500 ms) would also hold a pooled handle's
+  // next read of the partition until the previous read's last fetch came back.
+  settings.try_emplace("fetch.wait.max.ms", "10");
+  return KafkaConsumerPool::Get().Borrow(settings);
 }
 
 }  // namespace
@@ -80,7 +65,9 @@ absl::Status KafkaRangeNode::Compute(TaskContext& ctx, int partition,
   }
   const OffsetRange& range = ranges_[partition];
   if (range.size() <= 0) return absl::OkStatus();
-  ASSIGN_OR_RETURN(auto rk, NewConsumer(options_));
+  // Pooled: a task of the next batch reuses the connected handle instead of paying for a
+  // new one (kafka_consumer_pool.h).
+  ASSIGN_OR_RETURN(KafkaConsumerPool::Lease rk, BorrowConsumer(options_));
   std::unique_ptr<rd_kafka_topic_t, TopicHandleDeleter> rkt(
       rd_kafka_topic_new(rk.get(), range.topic.c_str(), nullptr));
   if (rkt == nullptr) {
