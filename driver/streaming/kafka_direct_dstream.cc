@@ -85,6 +85,17 @@ int64_t KafkaDirectDStream::BatchRecords(absl::Time t) const {
   return n;
 }
 
+std::string KafkaDirectDStream::BatchOffsets(absl::Time t) const {
+  auto it = planned_.find(t);
+  if (it == planned_.end()) return "";
+  std::string out;
+  for (const OffsetRange& r : it->second) {
+    absl::StrAppend(&out, out.empty() ? "" : " ", r.topic, "/", r.partition, ":[", r.from, ",",
+                    r.until, ")");
+  }
+  return out;
+}
+
 absl::Status KafkaDirectDStream::Restore(absl::Time t, std::string_view state, bool rerun) {
   std::vector<OffsetRange> ranges;
   ByteReader r(state);

@@ -67,6 +67,7 @@ class KafkaDirectDStream final : public DStreamNode<KafkaRecord>, public StreamI
   std::string input_id() const override;
   std::string BatchState(absl::Time t) const override;
   int64_t BatchRecords(absl::Time t) const override;
+  std::string BatchOffsets(absl::Time t) const override;
   absl::Status Restore(absl::Time t, std::string_view state, bool rerun) override;
   void ForgetUpTo(absl::Time t) override;
 

@@ -23,6 +23,9 @@ class StreamInput {
   virtual std::string BatchState(absl::Time t) const = 0;
   // How many records batch `t` reads (0 if it was not computed), for BatchInfo.
   virtual int64_t BatchRecords(absl::Time t) const = 0;
+  // What batch `t` reads, for people ("words/0:[120,180) words/1:[97,140)"); "" if not
+  // computed.
+  virtual std::string BatchOffsets(absl::Time t) const = 0;
   // After a restart, from the newest batch in the checkpoint: reading continues after
   // what `state` read; with `rerun`, the batch at time `t` (the restart's first) reads
   // exactly `state` again.

@@ -15,6 +15,7 @@
 #include "common/storage/local_storage.h"
 #include "common/thread_pool/thread_pool.h"
 #include "driver/streaming/dstream_node.h"
+#include "driver/streaming/stream_event_log.h"
 #include "driver/streaming/termination_signal.h"
 
 namespace centella {
@@ -142,6 +143,12 @@ absl::Status StreamingContext::start() {
     if (!checkpoint.empty()) {
       RETURN_IF_ERROR(OpenCheckpoint(checkpoint, static_cast<int>(retain), grid, &zero));
     }
+    ASSIGN_OR_RETURN(std::string event_log_dir,
+                     ctx_->conf().GetString("centella.eventLog.dir", ""));
+    if (!event_log_dir.empty() && event_log_ == nullptr) {
+      // The application's event log (driver/ui/event_log.h): batches beside its jobs.
+      ASSIGN_OR_RETURN(event_log_, StreamEventLog::Open(event_log_dir, ctx_->app_id()));
+    }
     started_ = true;
     for (const auto& node : nodes_) node->set_zero_time(zero);
     generating_ = true;
@@ -259,8 +266,10 @@ void StreamingContext::RunBatch(int64_t batch_id, absl::Time batch_time) {
       }
       if (*job) jobs.push_back(*std::move(job));
     }
+    info.stream_id = stream_id_;
     for (StreamInput* input : inputs_) {
       info.input_records[input->input_id()] += input->BatchRecords(batch_time);
+      info.input_offsets[input->input_id()] = input->BatchOffsets(batch_time);
     }
     if (info.status.ok() && checkpoint_ != nullptr) {
       // Logged before any output runs: a crash from here on makes a restart run this
@@ -322,6 +331,7 @@ void StreamingContext::RunBatch(int64_t batch_id, absl::Time batch_time) {
     Log()->error("Batch {} ({}) failed: {}", batch_id, Millis(batch_time),
                  std::string(info.status.message()));
   }
+  if (event_log_ != nullptr) event_log_->OnBatchCompleted(info);
   if (options_.listener) options_.listener->OnBatchCompleted(info);
   {
     absl::MutexLock lock(&mu_);

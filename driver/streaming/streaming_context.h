@@ -60,6 +60,7 @@ namespace centella {
 
 class DStreamNodeBase;
 class EventLoop;
+class StreamEventLog;
 struct KafkaStreamOptions;
 class TerminationSignal;
 class ThreadPool;
@@ -207,6 +208,7 @@ class StreamingContext {
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> failed_{false};  // a batch failed: no later batch runs
 
+  std::unique_ptr<StreamEventLog> event_log_;   // with centella.eventLog.dir
   std::unique_ptr<TerminationSignal> signals_;  // destroyed by ~StreamingContext only
   std::unique_ptr<ThreadPool> batches_;         // runs batches, concurrent_jobs_ threads
   std::unique_ptr<EventLoop> timer_;            // ticks every interval; declared last

@@ -37,6 +37,10 @@ struct BatchInfo {
   // Records the batch read, by input id ("kafka:events"): inputs that can tell (Kafka,
   // from its offset ranges).
   std::map<std::string, int64_t> input_records;
+  // What each input read ("words/0:[120,180) ..."), by input id.
+  std::map<std::string, std::string> input_offsets;
+  // The stream's id (BatchRef::stream_id).
+  std::string stream_id;
   // With with_watermark streams: the watermark after the batch (nullopt: none yet) and
   // the late records the batch dropped, by watermark source (watermark_tracker.h).
   std::optional<absl::Time> watermark;

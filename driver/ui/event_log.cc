@@ -1,68 +1,36 @@
 #include "driver/ui/event_log.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <filesystem>
-#include <system_error>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "common/logging/logger.h"
-#include "common/storage/fd_io.h"
+#include "common/status/status_macros.h"
 #include "nlohmann/json.hpp"
 
 namespace centella {
-namespace {
-
-std::shared_ptr<spdlog::logger> Log() { return GetLogger("event-log"); }
-
-}  // namespace
-
 nlohmann::json EventLog::Event(const char* name) const {
   return nlohmann::json{{"event", name}, {"time_us", absl::ToUnixMicros(clock_.Now())}};
 }
 
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir,
                                                          const std::string& app_id, Clock& clock) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot create the event log directory ", dir,
-                                                      " (centella.eventLog.dir): ", ec.message()));
-  }
-  std::string path = absl::StrCat(dir, "/", app_id, ".jsonl");
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoStatus(errno, "cannot open the event log", path);
-  return std::unique_ptr<EventLog>(new EventLog(std::move(path), fd, clock));
+  ASSIGN_OR_RETURN(std::unique_ptr<EventLogFile> file, EventLogFile::Open(dir, app_id));
+  return std::unique_ptr<EventLog>(new EventLog(std::move(file), clock));
 }
 
-EventLog::~EventLog() { ::close(fd_); }
-
-void EventLog::Write(const std::string& line) {
-  if (write_failed_) return;
-  absl::Status s = WriteFully(fd_, line, path_);
-  if (!s.ok()) {
-    write_failed_ = true;
-    Log()->error("event log disabled for the rest of the application: {}",
-                 std::string(s.message()));
-  }
-}
+EventLog::~EventLog() = default;
 
 void EventLog::OnJobStart(int job_id, const std::string& description) {
   nlohmann::json e = Event("JobStart");
   e["job"] = job_id;
   e["description"] = description;
-  Write(e.dump() + "\n");
+  file_->Append(e);
 }
 
 void EventLog::OnJobEnd(int job_id, bool succeeded) {
   nlohmann::json e = Event("JobEnd");
   e["job"] = job_id;
   e["succeeded"] = succeeded;
-  Write(e.dump() + "\n");
+  file_->Append(e);
 }
 
 void EventLog::OnStageSubmitted(const StageInfo& stage) {
@@ -75,14 +43,14 @@ void EventLog::OnStageSubmitted(const StageInfo& stage) {
   e["tasks"] = stage.num_tasks;
   e["partitions"] = stage.num_partitions;
   e["parents"] = stage.parent_ids;
-  Write(e.dump() + "\n");
+  file_->Append(e);
 }
 
 void EventLog::OnStageCompleted(const StageInfo& stage) {
   nlohmann::json e = Event("StageCompleted");
   e["stage"] = stage.stage_id;
   e["attempt"] = stage.attempt;
-  Write(e.dump() + "\n");
+  file_->Append(e);
 }
 
 void EventLog::OnTaskStart(const v1::TaskDescriptor& task, const std::string& executor_id) {
@@ -94,7 +62,7 @@ void EventLog::OnTaskStart(const v1::TaskDescriptor& task, const std::string& ex
   e["attempt"] = task.attempt();
   e["executor"] = executor_id;
   e["epoch"] = task.epoch();
-  Write(e.dump() + "\n");
+  file_->Append(e);
 }
 
 void EventLog::OnTaskEnd(const v1::TaskResult& result) {
@@ -118,7 +86,7 @@ void EventLog::OnTaskEnd(const v1::TaskResult& result) {
     e["error"] = result.error_message();
   }
   // Error messages may hold any bytes (a task's own message); never throw on them.
-  Write(e.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  file_->Append(e);
 }
 
 }  // namespace centella

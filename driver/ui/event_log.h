@@ -12,9 +12,8 @@
 //   TaskEnd         task, stage, stage_attempt, partition, attempt, state, and for a map
 //                   task that finished: shuffle_address, map_executor; for a failure:
 //                   error; for a fetch failure: fetch_shuffle, fetch_map, fetch_address
-// Each line is written with one write(2) as it happens, so a reader tailing the file
-// sees whole lines, and a driver killed mid-job leaves every event before its death.
-// Write errors are logged once and then ignored: the log must never fail a job.
+// Each line is written as it happens (event_log_file.h: whole lines, nothing lost before a
+// crash, write errors never fail a job).
 #ifndef CENTELLA_DRIVER_UI_EVENT_LOG_H_
 #define CENTELLA_DRIVER_UI_EVENT_LOG_H_
 
@@ -24,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "common/clock/clock.h"
 #include "driver/dag/scheduler_listener.h"
+#include "driver/ui/event_log_file.h"
 #include "nlohmann/json.hpp"
 
 namespace centella {
@@ -37,7 +37,7 @@ class EventLog final : public SchedulerListener {
                                                         Clock& clock = RealClock());
   ~EventLog() override;
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return file_->path(); }
 
   void OnJobStart(int job_id, const std::string& description) override;
   void OnJobEnd(int job_id, bool succeeded) override;
@@ -47,16 +47,13 @@ class EventLog final : public SchedulerListener {
   void OnTaskEnd(const v1::TaskResult& result) override;
 
  private:
-  EventLog(std::string path, int fd, Clock& clock)
-      : path_(std::move(path)), fd_(fd), clock_(clock) {}
-  void Write(const std::string& line);
+  EventLog(std::unique_ptr<EventLogFile> file, Clock& clock)
+      : file_(std::move(file)), clock_(clock) {}
   // A JSON event named `name` stamped with the clock's time.
   nlohmann::json Event(const char* name) const;
 
-  const std::string path_;
-  const int fd_;
+  std::unique_ptr<EventLogFile> file_;
   Clock& clock_;
-  bool write_failed_ = false;
 };
 
 }  // namespace centella

@@ -9,7 +9,9 @@
 // kcat and the batches split a phase, every record is judged against a watermark that
 // makes the same decision, so the expected result is exact.
 #include <algorithm>
+#include <fstream>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <utility>
@@ -19,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "centella/streaming.h"
+#include "nlohmann/json.hpp"
 #include "tests/cluster/local_cluster.h"
 #include "tests/operators/operator_test.h"
 #include "tests/run_command.h"
@@ -88,6 +91,7 @@ class KafkaEventTimeTest : public OperatorTest {
  protected:
   void Configure(ContextOptions& options) override {
     ASSERT_TRUE(options.conf.Set("centella.checkpoint.dir", (dir() / "rdds").string()).ok());
+    ASSERT_TRUE(options.conf.Set("centella.eventLog.dir", (dir() / "events").string()).ok());
   }
 
   // A phase: `on_time` records spread over (top - delay, top], `top` among them, and
@@ -182,6 +186,27 @@ TEST_P(KafkaEventTimeTest, WindowedCountWithOutOfOrderAndLateRecordsIsExact) {
   EXPECT_EQ(sink.emitted_twice(), 0);
   EXPECT_EQ(sink.latest(), expected_);
   EXPECT_EQ((*ssc)->late_records(), (std::map<std::string, int64_t>{{input, 270}}));
+
+  // The event log has every batch: the records, offsets, late records and watermark.
+  std::ifstream log(dir() / "events" / (ctx_->app_id() + ".jsonl"));
+  int64_t records = 0, late = 0, batches = 0, with_offsets = 0;
+  std::optional<int64_t> last_watermark;
+  for (std::string line; std::getline(log, line);) {
+    nlohmann::json e = nlohmann::json::parse(line);
+    if (e["event"] != "StreamingBatchCompleted") continue;
+    ++batches;
+    EXPECT_TRUE(e["ok"].get<bool>()) << line;
+    EXPECT_EQ(e["stream_id"], (*ssc)->stream_id()) << line;
+    records += e["input_records"][input].get<int64_t>();
+    late += e["late_records"][input].get<int64_t>();
+    with_offsets += e["offsets"][input].get<std::string>().find("clicks/") != std::string::npos;
+    if (!e["watermark_ms"].is_null()) last_watermark = e["watermark_ms"].get<int64_t>();
+  }
+  EXPECT_EQ(batches, (*ssc)->batches_completed());
+  EXPECT_EQ(records, 400 + 550 + 520 + 1);
+  EXPECT_EQ(late, 270);
+  EXPECT_GE(with_offsets, 4) << "every phase's batches name the ranges they read";
+  EXPECT_EQ(last_watermark, 300'000 - kDelayMs);
 }
 
 INSTANTIATE_TEST_SUITE_P(Masters, KafkaEventTimeTest, ::testing::Values("local[2]", "cluster"),
