@@ -1,8 +1,9 @@
 // streaming_word_count: the running count of every word (whitespace-separated token) of
-// a Kafka topic's messages since the stream began, written exactly once to each sink.
+// a Kafka topic's messages, or of the lines a TCP server sends, since the stream began,
+// written exactly once to each sink.
 //
-//   streaming_word_count --source kafka://BOOTSTRAP/TOPIC --sink SINK [--sink SINK ...]
-//                        --checkpoint DIR [--batch-ms N]
+//   streaming_word_count --source kafka://BOOTSTRAP/TOPIC|socket://HOST:PORT
+//                        --sink SINK [--sink SINK ...] --checkpoint DIR [--batch-ms N]
 //   SINK: files:DIR          DIR/batch-<N>/part-* with "word<TAB>count" for each word
 //                            whose count changed in batch N (the newest batch naming a
 //                            word holds its total)
@@ -13,7 +14,10 @@
 // The first run reads the topic from its earliest offsets; run again with the same
 // command after any crash, it continues exactly where the last committed batch ended
 // (the checkpoint in DIR holds offsets, state and the stream's id; the sinks record the
-// batches they wrote). SIGTERM or Ctrl-C stops it after the running batch; exit 0.
+// batches they wrote). A socket has no offsets: lines a batch took are logged in the
+// checkpoint, so a re-run batch counts them again exactly, but lines received after the
+// last batch began are lost with the driver. SIGTERM or Ctrl-C stops it after the running
+// batch; exit 0.
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -31,9 +35,12 @@ namespace {
 
 using centella::KafkaRecord;
 
+struct ValueOf {
+  std::string operator()(const KafkaRecord& r) const { return r.value; }
+};
 struct Words {
-  std::vector<std::string> operator()(const KafkaRecord& r) const {
-    return absl::StrSplit(r.value, absl::ByAnyChar(" \t\r\n\f\v"), absl::SkipEmpty());
+  std::vector<std::string> operator()(const std::string& line) const {
+    return absl::StrSplit(line, absl::ByAnyChar(" \t\r\n\f\v"), absl::SkipEmpty());
   }
 };
 struct One {
@@ -67,12 +74,13 @@ struct CountOf {
 };
 
 int Usage(const std::string& why) {
-  std::fprintf(stderr,
-               "streaming_word_count: %s\n"
-               "usage: streaming_word_count --source kafka://BOOTSTRAP/TOPIC --sink "
-               "files:DIR|postgres:CONNINFO|redis://HOST:PORT [--sink ...] --checkpoint DIR "
-               "[--batch-ms N]\n",
-               why.c_str());
+  std::fprintf(
+      stderr,
+      "streaming_word_count: %s\n"
+      "usage: streaming_word_count --source kafka://BOOTSTRAP/TOPIC|socket://HOST:PORT --sink "
+      "files:DIR|postgres:CONNINFO|redis://HOST:PORT [--sink ...] --checkpoint DIR "
+      "[--batch-ms N]\n",
+      why.c_str());
   return 2;
 }
 
@@ -110,6 +118,8 @@ int main(int argc, char** argv) {
     return Usage("--checkpoint DIR is required: it is what makes a crash lose nothing");
   if (sinks.empty()) return Usage("give at least one --sink");
   centella::KafkaStreamOptions kafka;
+  std::string socket_host;
+  int socket_port = 0;
   if (absl::StartsWith(source, "kafka://")) {
     const std::string rest = source.substr(8);
     const size_t slash = rest.rfind('/');
@@ -120,9 +130,16 @@ int main(int argc, char** argv) {
     kafka.topics = {rest.substr(slash + 1)};
     kafka.start = centella::KafkaStreamOptions::Start::kEarliest;
   } else if (absl::StartsWith(source, "socket://")) {
-    return Usage("socket:// sources are not built yet: use kafka://BOOTSTRAP/TOPIC");
+    const std::string address = source.substr(9);
+    const size_t colon = address.rfind(':');
+    if (colon == std::string::npos || colon == 0 ||
+        !absl::SimpleAtoi(address.substr(colon + 1), &socket_port)) {
+      return Usage("--source socket://HOST:PORT needs both, not '" + source + "'");
+    }
+    socket_host = address.substr(0, colon);
   } else {
-    return Usage("--source must be kafka://BOOTSTRAP/TOPIC, not '" + source + "'");
+    return Usage("--source must be kafka://BOOTSTRAP/TOPIC or socket://HOST:PORT, not '" + source +
+                 "'");
   }
 
   auto ctx = centella::Context::FromEnvironment("streaming-word-count");
@@ -131,9 +148,9 @@ int main(int argc, char** argv) {
   options.checkpoint_dir = checkpoint;
   auto ssc = centella::StreamingContext::Create(**ctx, absl::Milliseconds(batch_ms), options);
   if (!ssc.ok()) return Fail(ssc.status());
-  auto changed = (*ssc)
-                     ->kafka_direct_stream(kafka)
-                     .flat_map(Words{})
+  auto lines = socket_host.empty() ? (*ssc)->kafka_direct_stream(kafka).map(ValueOf{})
+                                   : (*ssc)->socket_text_stream(socket_host, socket_port);
+  auto changed = lines.flat_map(Words{})
                      .map(One{})
                      .reduce_by_key(Plus{})
                      .update_state_by_key<Total>(AddUp{})

@@ -32,6 +32,7 @@
 #include "driver/streaming/derived_dstream.h"
 #include "driver/streaming/dstream_node.h"
 #include "driver/streaming/queue_input_dstream.h"
+#include "driver/streaming/receiver_input_dstream.h"
 #include "driver/streaming/state_dstream.h"
 #include "driver/streaming/stream_sink.h"
 #include "driver/streaming/streaming_context.h"
@@ -385,6 +386,13 @@ StateStorage<State> StreamingContext::StateStorageFor() {
       [this](const std::string& dir, int partitions) {
         return Rdd<State>(RddOf<State>(std::make_shared<CheckpointNode<State>>(dir), partitions));
       }};
+}
+
+template <class T>
+DStream<T> StreamingContext::receiver_stream(std::shared_ptr<Receiver<T>> receiver) {
+  auto node = std::make_shared<ReceiverInputDStream<T>>(ctx_, interval_, std::move(receiver));
+  AddNode(node);
+  return DStream<T>(this, std::move(node));
 }
 
 template <class T>

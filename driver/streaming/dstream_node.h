@@ -50,6 +50,11 @@ class DStreamNodeBase {
   void RememberAtLeast(absl::Duration d) { remember_ = std::max(remember_, d); }
   absl::Duration remember() const { return std::max(remember_, slide_); }
 
+  // Called by the context when the stream starts (an error fails start()) and when it
+  // stops: inputs that receive records in the background begin and end there.
+  virtual absl::Status Start() { return absl::OkStatus(); }
+  virtual void Stop() {}
+
   // Drops the RDDs of batch times at or before `t`.
   virtual void ForgetUpTo(absl::Time t) = 0;
   // The record type, for the checkpoint's fingerprint of the graph.

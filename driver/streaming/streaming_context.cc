@@ -149,6 +149,12 @@ absl::Status StreamingContext::start() {
       // The application's event log (driver/ui/event_log.h): batches beside its jobs.
       ASSIGN_OR_RETURN(event_log_, StreamEventLog::Open(event_log_dir, ctx_->app_id()));
     }
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (absl::Status s = nodes_[i]->Start(); !s.ok()) {
+        for (size_t j = 0; j < i; ++j) nodes_[j]->Stop();
+        return s;
+      }
+    }
     started_ = true;
     for (const auto& node : nodes_) node->set_zero_time(zero);
     generating_ = true;
@@ -369,6 +375,10 @@ void StreamingContext::stop(bool graceful) {
     ctx_->CancelAllJobs();
   }
   batches_->Shutdown();  // graceful: the batches already due run to their end
+  {
+    absl::MutexLock lock(&graph_mu_);
+    for (const auto& node : nodes_) node->Stop();
+  }
   Log()->info("Streaming stopped{}", graceful ? " gracefully" : "");
   Terminate(absl::OkStatus());
 }

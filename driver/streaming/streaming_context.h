@@ -70,6 +70,8 @@ template <class T>
 class RddQueue;
 template <class State>
 struct StateStorage;
+template <class T>
+class Receiver;
 
 struct StreamingOptions {
   // Batch times and delays are read from it; not owned, must outlive the context.
@@ -103,6 +105,13 @@ class StreamingContext {
   // one (or, with one_at_a_time false, all queued), an empty RDD when there is none.
   template <class T>
   DStream<T> queue_stream(std::shared_ptr<RddQueue<T>> queue, bool one_at_a_time = true);
+
+  // Lines of text from a TCP server (socket_text_receiver.h); "socket:HOST:PORT" in the
+  // checkpoint and BatchInfo.
+  DStream<std::string> socket_text_stream(const std::string& host, int port);
+  // The records a custom Receiver stores (receiver.h), batch by batch.
+  template <class T>
+  DStream<T> receiver_stream(std::shared_ptr<Receiver<T>> receiver);
 
   // Kafka topics, direct (see driver/streaming/kafka_direct_dstream.h): each batch reads
   // the offsets that arrived since the previous one, one task per topic-partition. Bad
