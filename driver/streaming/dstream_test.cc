@@ -18,17 +18,6 @@
 namespace centella {
 namespace {
 
-struct SplitWords {
-  std::vector<std::string> operator()(const std::string& line) const {
-    return absl::StrSplit(line, ' ', absl::SkipEmpty());
-  }
-};
-struct One {
-  std::pair<std::string, int64_t> operator()(const std::string& w) const { return {w, 1}; }
-};
-struct Plus {
-  int64_t operator()(int64_t a, int64_t b) const { return a + b; }
-};
 struct IsEven {
   bool operator()(int64_t x) const { return x % 2 == 0; }
 };

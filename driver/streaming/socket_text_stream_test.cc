@@ -18,8 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "centella/streaming.h"
-#include "gtest/gtest.h"
+#include "driver/streaming/streaming_test_fixture.h"
 
 namespace centella {
 namespace {
@@ -58,18 +57,6 @@ class LineServer {
   int listen_ = -1;
   int client_ = -1;
   int port_ = 0;
-};
-
-struct Words {
-  std::vector<std::string> operator()(const std::string& line) const {
-    return absl::StrSplit(line, ' ', absl::SkipEmpty());
-  }
-};
-struct One {
-  std::pair<std::string, int64_t> operator()(const std::string& w) const { return {w, 1}; }
-};
-struct Plus {
-  int64_t operator()(int64_t a, int64_t b) const { return a + b; }
 };
 
 using Counts = std::map<std::string, int64_t>;
@@ -130,7 +117,7 @@ class SocketTextStreamTest : public ::testing::Test {
     EXPECT_TRUE(ssc.ok()) << ssc.status();
     (*ssc)
         ->socket_text_stream("127.0.0.1", port)
-        .flat_map(Words{})
+        .flat_map(SplitWords{})
         .map(One{})
         .reduce_by_key(Plus{})
         .foreach_batch([sink, fail_once](const Rdd<std::pair<std::string, int64_t>>& rdd,

@@ -1,4 +1,5 @@
-// Collected<T> / CollectInto: what an output saw, batch by batch.
+// SplitWords, One, Plus: a word count. Collected<T> / CollectInto: what an output saw,
+// batch by batch.
 // StreamingTestFixture: a local[2] context and a StreamingContext whose batches are driven
 // by a FakeClock: Step() moves time one batch interval on and waits until that batch has
 // completed, so a test sees exactly one batch per step, however slow the machine.
@@ -11,10 +12,12 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "centella/streaming.h"
@@ -22,6 +25,19 @@
 #include "gtest/gtest.h"
 
 namespace centella {
+
+// The word count's functions: space-separated words, (word, 1), a sum.
+struct SplitWords {
+  std::vector<std::string> operator()(const std::string& line) const {
+    return absl::StrSplit(line, ' ', absl::SkipEmpty());
+  }
+};
+struct One {
+  std::pair<std::string, int64_t> operator()(const std::string& w) const { return {w, 1}; }
+};
+struct Plus {
+  int64_t operator()(int64_t a, int64_t b) const { return a + b; }
+};
 
 // What an output saw: the sorted records of each batch it ran for, by batch number
 // (1 = the first batch after start).
