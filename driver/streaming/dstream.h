@@ -31,8 +31,10 @@
 #include "driver/api/rdd.h"
 #include "driver/streaming/derived_dstream.h"
 #include "driver/streaming/dstream_node.h"
+#include "driver/streaming/map_with_state_dstream.h"
 #include "driver/streaming/queue_input_dstream.h"
 #include "driver/streaming/receiver_input_dstream.h"
+#include "driver/streaming/reduced_window_dstream.h"
 #include "driver/streaming/state_dstream.h"
 #include "driver/streaming/stream_sink.h"
 #include "driver/streaming/streaming_context.h"
@@ -169,6 +171,39 @@ class DStream {
     return DStream<std::pair<K, S>>(ssc_, std::move(node));
   }
 
+  // For streams of (K, V): a state of type S per key that f reads and changes record by
+  // record, emitting one output per call (map_with_state_dstream.h):
+  //   f(const K& key, std::optional<V> value, State<S>& state) -> Out
+  // Keys whose state was not updated for `timeout` (0: never) are called once with value
+  // nullopt and state.is_timing_out(), then removed. Needs an RDD checkpoint directory,
+  // as update_state_by_key does; the state is snapshotted with the stream checkpoint.
+  template <class S, class F>
+  auto map_with_state(F f, absl::Duration timeout = absl::ZeroDuration(), int num_partitions = 0,
+                      int checkpoint_every = 10) const {
+    using K = typename T::first_type;
+    using V = typename T::second_type;
+    static_assert(kIsShippable<F>, CENTELLA_SHIPPABLE_MESSAGE);
+    static_assert(std::is_invocable_v<const F&, const K&, std::optional<V>, State<S>&>,
+                  "map_with_state<S>(f): f(const K&, std::optional<V>, State<S>&) must return "
+                  "the output of the call");
+    using Out = std::decay_t<std::invoke_result_t<const F&, const K&, std::optional<V>, State<S>&>>;
+    using Record = std::pair<K, MapWithStateEntry<S, Out>>;
+    if (absl::Status dir = ssc_->RddCheckpointDir().status(); !dir.ok()) {
+      ssc_->AddGraphError(absl::FailedPreconditionError(
+          absl::StrCat("map_with_state keeps its state in checkpoints: ", dir.message())));
+    }
+    if (timeout < absl::ZeroDuration()) {
+      ssc_->AddGraphError(absl::InvalidArgumentError(
+          absl::StrCat("map_with_state: the timeout must not be negative, not ",
+                       absl::FormatDuration(timeout))));
+    }
+    auto node = std::make_shared<MapWithStateDStream<K, V, S, Out, F>>(
+        &ssc_->context(), node_, std::move(f), timeout, num_partitions, checkpoint_every,
+        ssc_->StateStorageFor<Record>());
+    ssc_->AddNode(node);
+    return DStream<Record>(ssc_, std::move(node)).flat_map(EmittedOutputs<K, S, Out>{});
+  }
+
   // ---- event time ----
 
   // The stream's records with an event time, event_time_of(const T&) -> absl::Time (or
@@ -196,6 +231,36 @@ class DStream {
                                 absl::Duration slide = absl::ZeroDuration(),
                                 int num_partitions = 0) const {
     return window(length, slide).reduce_by_key(f, num_partitions);
+  }
+  // The same, incrementally (reduced_window_dstream.h): each slide adds the batches
+  // entering the window with f and takes the ones leaving it out with `inverse`, which
+  // must undo f (inverse(f(a, b), b) == a). Keys whose records have all left the window
+  // are dropped. Needs an RDD checkpoint directory; refuses a stream checkpoint (a
+  // restart could not take out the batches from before it).
+  template <class F, class G>
+  requires(!std::is_same_v<G, absl::Duration>) auto reduce_by_key_and_window(
+      F f, G inverse, absl::Duration length, absl::Duration slide, int num_partitions = 0) const {
+    using K = typename T::first_type;
+    using V = typename T::second_type;
+    using State = std::pair<K, WindowedValue<V>>;
+    static_assert(kIsShippable<F> && kIsShippable<G>, CENTELLA_SHIPPABLE_MESSAGE);
+    CheckWindow("reduce_by_key_and_window", length, slide);
+    if (absl::Status dir = ssc_->RddCheckpointDir().status(); !dir.ok()) {
+      ssc_->AddGraphError(absl::FailedPreconditionError(
+          absl::StrCat("reduce_by_key_and_window with an inverse keeps its state in checkpoints: ",
+                       dir.message())));
+    }
+    if (ssc_->has_stream_checkpoint()) {
+      ssc_->AddGraphError(absl::FailedPreconditionError(
+          "reduce_by_key_and_window with an inverse function cannot resume from a stream "
+          "checkpoint (the batches leaving the window after a restart are gone): drop the "
+          "inverse or the checkpoint"));
+    }
+    auto node = std::make_shared<ReducedWindowDStream<K, V, F, G>>(
+        &ssc_->context(), node_, std::move(f), std::move(inverse), length, slide, num_partitions,
+        ssc_->StateStorageFor<State>());
+    ssc_->AddNode(node);
+    return DStream<State>(ssc_, std::move(node)).map(WindowedValueOf<K, V>{});
   }
   // How many records the last `length` held, every `slide`.
   DStream<int64_t> count_by_window(absl::Duration length,

@@ -178,6 +178,78 @@ TEST_F(StateTest, UpdateStateByKeyKeepsRunningTotalsAndDropsKeysThatEnd) {
                                   {4, {{"a", 4}, {"c", 5}}}}));
 }
 
+// map_with_state's function: the running total of a key, -1 when it times out.
+struct RunningTotal {
+  std::pair<std::string, int64_t> operator()(const std::string& key, std::optional<int64_t> value,
+                                             State<int64_t>& state) const {
+    if (state.is_timing_out()) return {key, -1};
+    const int64_t total = (state.exists() ? state.get() : 0) + *value;
+    state.update(total);
+    return {key, total};
+  }
+};
+
+TEST_F(StateTest, MapWithStateEmitsPerRecordAndTimesOutIdleKeys) {
+  auto queue = std::make_shared<RddQueue<Delta>>();
+  queue->push(ctx_->parallelize(std::vector<Delta>{{"a", 1}, {"b", 2}}, 2));
+  queue->push(ctx_->parallelize(std::vector<Delta>{{"a", 3}}, 1));
+  Collected<Delta> outputs;
+  CollectInto(
+      ssc_->queue_stream(queue).map_with_state<int64_t>(RunningTotal{}, absl::Milliseconds(250)),
+      &outputs, kInterval);
+  ASSERT_TRUE(ssc_->start().ok());
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(Step());
+  ssc_->stop();
+  EXPECT_EQ(outputs.batches(),
+            (std::map<int64_t, std::vector<Delta>>{{1, {{"a", 1}, {"b", 2}}},
+                                                   {2, {{"a", 4}}},
+                                                   {3, {}},
+                                                   {4, {{"b", -1}}},  // 300 ms since its update
+                                                   {5, {{"a", -1}}},
+                                                   {6, {}}}));  // both removed
+}
+
+struct Minus {
+  int64_t operator()(int64_t a, int64_t b) const { return a - b; }
+};
+
+TEST_F(StateTest, AnIncrementalWindowEqualsTheWholeWindowEverySlide) {
+  auto queue = std::make_shared<RddQueue<Delta>>();
+  auto words = ssc_->queue_stream(queue);
+  Collected<Delta> whole, incremental;
+  const absl::Duration length = absl::Milliseconds(500), slide = absl::Milliseconds(200);
+  CollectInto(words.reduce_by_key_and_window(Plus{}, length, slide), &whole, kInterval);
+  CollectInto(words.reduce_by_key_and_window(Plus{}, Minus{}, length, slide), &incremental,
+              kInterval);
+  ASSERT_TRUE(ssc_->start().ok());
+  for (int i = 1; i <= 40; ++i) {
+    std::vector<Delta> batch;
+    // Keys come and go: k<i % 6> only in some batches, so keys leave the window.
+    for (int j = 0; j < i % 4; ++j) batch.emplace_back(absl::StrCat("k", (i + j) % 6), i);
+    queue->push(ctx_->parallelize(batch, 2));
+    ASSERT_TRUE(Step()) << "batch " << i;
+  }
+  ssc_->stop();
+  EXPECT_EQ(whole.batches().size(), 20u);
+  // The whole window drops a key only because it is absent; the incremental one drops
+  // it once its records have left: the same.
+  EXPECT_EQ(incremental.batches(), whole.batches());
+}
+
+TEST_F(StateTest, AnIncrementalWindowRefusesAStreamCheckpoint) {
+  StreamingOptions options;
+  options.clock = &clock_;
+  options.checkpoint_dir = (checkpoints_ / "stream").string();
+  ssc_ = *StreamingContext::Create(*ctx_, kInterval, options);
+  auto queue = std::make_shared<RddQueue<Delta>>();
+  ssc_->queue_stream(queue)
+      .reduce_by_key_and_window(Plus{}, Minus{}, absl::Milliseconds(300), kInterval)
+      .print();
+  absl::Status refused = ssc_->start();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  EXPECT_NE(refused.message().find("inverse"), std::string::npos) << refused;
+}
+
 TEST_F(StateTest, ALongStatefulStreamKeepsItsLineageAndFilesBounded) {
   auto queue = std::make_shared<RddQueue<Delta>>();
   Collected<Delta> totals;

@@ -56,9 +56,12 @@ struct StateStorage {
 template <class State>
 class KeyedStateNode : public DStreamNode<State>, public StreamState {
  public:
+  // `slide`: how often the state moves on (default: every batch of the parent).
   KeyedStateNode(std::string name, Context* ctx, std::shared_ptr<DStreamNodeBase> parent,
-                 int num_partitions, int checkpoint_every, StateStorage<State> storage)
-      : DStreamNode<State>(std::move(name), parent->slide(), {parent}),
+                 int num_partitions, int checkpoint_every, StateStorage<State> storage,
+                 absl::Duration slide = absl::ZeroDuration())
+      : DStreamNode<State>(std::move(name), slide > absl::ZeroDuration() ? slide : parent->slide(),
+                           {parent}),
         ctx_(ctx),
         num_partitions_(num_partitions),
         checkpoint_every_(std::max(1, checkpoint_every)),

@@ -162,6 +162,9 @@ class StreamingContext {
   // Where the RDD checkpoints of stateful streams go: centella.checkpoint.dir, else the
   // stream checkpoint's rdds/; FailedPrecondition when neither is set.
   absl::StatusOr<std::string> RddCheckpointDir() const;
+  // Whether the stream has a checkpoint (centella.streaming.checkpoint or
+  // StreamingOptions::checkpoint_dir).
+  bool has_stream_checkpoint() const { return !checkpoint_dir_.empty(); }
   // Deletes the checkpoint files of an RDD checkpointed by a stateful stream once no
   // batch can read them.
   void RemoveRddCheckpoint(int rdd_id);
