@@ -160,10 +160,7 @@ class DStream {
         std::is_invocable_r_v<std::optional<S>, const F&, const std::vector<V>&, std::optional<S>>,
         "update_state_by_key<S>(f): f(const std::vector<V>&, std::optional<S>) must "
         "return std::optional<S>");
-    if (absl::Status dir = ssc_->RddCheckpointDir().status(); !dir.ok()) {
-      ssc_->AddGraphError(absl::FailedPreconditionError(
-          absl::StrCat("update_state_by_key keeps its state in checkpoints: ", dir.message())));
-    }
+    ssc_->RequireRddCheckpointDir("update_state_by_key");
     auto node = std::make_shared<StateDStream<K, V, S, F>>(
         &ssc_->context(), node_, std::move(update), num_partitions, checkpoint_every,
         ssc_->StateStorageFor<std::pair<K, S>>());
@@ -188,10 +185,7 @@ class DStream {
                   "the output of the call");
     using Out = std::decay_t<std::invoke_result_t<const F&, const K&, std::optional<V>, State<S>&>>;
     using Record = std::pair<K, MapWithStateEntry<S, Out>>;
-    if (absl::Status dir = ssc_->RddCheckpointDir().status(); !dir.ok()) {
-      ssc_->AddGraphError(absl::FailedPreconditionError(
-          absl::StrCat("map_with_state keeps its state in checkpoints: ", dir.message())));
-    }
+    ssc_->RequireRddCheckpointDir("map_with_state");
     if (timeout < absl::ZeroDuration()) {
       ssc_->AddGraphError(absl::InvalidArgumentError(
           absl::StrCat("map_with_state: the timeout must not be negative, not ",
@@ -245,11 +239,7 @@ class DStream {
     using State = std::pair<K, WindowedValue<V>>;
     static_assert(kIsShippable<F> && kIsShippable<G>, CENTELLA_SHIPPABLE_MESSAGE);
     CheckWindow("reduce_by_key_and_window", length, slide);
-    if (absl::Status dir = ssc_->RddCheckpointDir().status(); !dir.ok()) {
-      ssc_->AddGraphError(absl::FailedPreconditionError(
-          absl::StrCat("reduce_by_key_and_window with an inverse keeps its state in checkpoints: ",
-                       dir.message())));
-    }
+    ssc_->RequireRddCheckpointDir("reduce_by_key_and_window with an inverse");
     if (ssc_->has_stream_checkpoint()) {
       ssc_->AddGraphError(absl::FailedPreconditionError(
           "reduce_by_key_and_window with an inverse function cannot resume from a stream "

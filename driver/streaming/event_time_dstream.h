@@ -68,10 +68,7 @@ class EventTimeDStream {
           "): both must be positive whole milliseconds, the slide at most the length")));
       slide = length = absl::Seconds(1);  // a graph that start() refuses anyway
     }
-    if (absl::Status dir = ssc.RddCheckpointDir().status(); !dir.ok()) {
-      ssc.AddGraphError(absl::FailedPreconditionError(
-          absl::StrCat("event-time windows keep their state in checkpoints: ", dir.message())));
-    }
+    ssc.RequireRddCheckpointDir("an event-time window");
     Assign assign{event_time_of_, std::move(key_of), std::move(value_of),
                   absl::ToInt64Milliseconds(length), absl::ToInt64Milliseconds(slide)};
     auto batch = on_time_.flat_map(std::move(assign)).reduce_by_key(reduce, num_partitions);

@@ -183,20 +183,17 @@ class EventWindowDStream final : public KeyedStateNode<std::pair<WindowKey<K>, W
 
  protected:
   absl::StatusOr<std::optional<Rdd<State>>> Compute(absl::Time t) override {
-    ASSIGN_OR_RETURN(Rdd<State> previous, this->Previous(t));
-    ASSIGN_OR_RETURN(std::optional<Rdd<Input>> batch, parent_->GetOrCompute(t));
-    if (!batch) batch = this->template Empty<Input>();
-    WindowStep<K, V, F> step{reduce_};
-    step.length_ms = length_ms_;
-    // The batch's records were judged by the watermark at its start; windows close by
-    // the one its records move it to (WatermarkTracker::After), a batch earlier.
-    if (std::optional<absl::Time> wm = tracker_->After(t)) {
-      step.has_watermark = true;
-      step.watermark_ms = absl::ToUnixMillis(*wm);
-    }
-    Rdd<State> next = previous.cogroup(*batch, this->partitions()).flat_map(step);
-    ASSIGN_OR_RETURN(next, this->Keep(t, std::move(next)));
-    return std::optional<Rdd<State>>(std::move(next));
+    return this->CogroupWithBatch(t, *parent_, [&] {
+      WindowStep<K, V, F> step{reduce_};
+      step.length_ms = length_ms_;
+      // The batch's records were judged by the watermark at its start; windows close by
+      // the one its records move it to (WatermarkTracker::After), a batch earlier.
+      if (std::optional<absl::Time> wm = tracker_->After(t)) {
+        step.has_watermark = true;
+        step.watermark_ms = absl::ToUnixMillis(*wm);
+      }
+      return step;
+    });
   }
 
  private:

@@ -122,6 +122,22 @@ class KeyedStateNode : public DStreamNode<State>, public StreamState {
     return *std::move(previous);
   }
 
+  // The usual step of a stateful node: the previous state cogrouped with the parent's
+  // batch `t` (an empty one when the parent has none then), through the flat_map
+  // function make_step() returns — called once the parent's batch is computed, so that
+  // it may depend on what computing it observed (the watermark) — then kept.
+  template <class Input, class MakeStep>
+  absl::StatusOr<std::optional<Rdd<State>>> CogroupWithBatch(absl::Time t,
+                                                             DStreamNode<Input>& parent,
+                                                             MakeStep make_step) {
+    ASSIGN_OR_RETURN(Rdd<State> previous, Previous(t));
+    ASSIGN_OR_RETURN(std::optional<Rdd<Input>> batch, parent.GetOrCompute(t));
+    if (!batch) batch = Empty<Input>();
+    Rdd<State> next = previous.cogroup(*batch, partitions()).flat_map(make_step());
+    ASSIGN_OR_RETURN(next, Keep(t, std::move(next)));
+    return std::optional<Rdd<State>>(std::move(next));
+  }
+
   // Batch `t`'s state: cached, and checkpointed every `checkpoint_every` batches.
   absl::StatusOr<Rdd<State>> Keep(absl::Time t, Rdd<State> next) {
     next = next.cache();

@@ -133,14 +133,9 @@ class MapWithStateDStream final : public KeyedStateNode<std::pair<K, MapWithStat
 
  protected:
   absl::StatusOr<std::optional<Rdd<StateRecord>>> Compute(absl::Time t) override {
-    ASSIGN_OR_RETURN(Rdd<StateRecord> previous, this->Previous(t));
-    using Input = std::pair<K, V>;
-    ASSIGN_OR_RETURN(std::optional<Rdd<Input>> batch, parent_->GetOrCompute(t));
-    if (!batch) batch = this->template Empty<Input>();
-    MapWithStateStep<K, V, S, Out, F> step{f_, absl::ToUnixMillis(t), timeout_ms_};
-    Rdd<StateRecord> next = previous.cogroup(*batch, this->partitions()).flat_map(step);
-    ASSIGN_OR_RETURN(next, this->Keep(t, std::move(next)));
-    return std::optional<Rdd<StateRecord>>(std::move(next));
+    return this->CogroupWithBatch(t, *parent_, [&] {
+      return MapWithStateStep<K, V, S, Out, F>{f_, absl::ToUnixMillis(t), timeout_ms_};
+    });
   }
 
  private:

@@ -65,14 +65,7 @@ class StateDStream final : public KeyedStateNode<std::pair<K, S>> {
 
  protected:
   absl::StatusOr<std::optional<Rdd<State>>> Compute(absl::Time t) override {
-    ASSIGN_OR_RETURN(Rdd<State> previous, this->Previous(t));
-    using Input = std::pair<K, V>;
-    ASSIGN_OR_RETURN(std::optional<Rdd<Input>> batch, parent_->GetOrCompute(t));
-    if (!batch) batch = this->template Empty<Input>();
-    Rdd<State> next =
-        previous.cogroup(*batch, this->partitions()).flat_map(StateStep<K, V, S, F>{update_});
-    ASSIGN_OR_RETURN(next, this->Keep(t, std::move(next)));
-    return std::optional<Rdd<State>>(std::move(next));
+    return this->CogroupWithBatch(t, *parent_, [this] { return StateStep<K, V, S, F>{update_}; });
   }
 
  private:

@@ -404,6 +404,13 @@ absl::StatusOr<std::string> StreamingContext::RddCheckpointDir() const {
   return rdd_checkpoint_dir_;
 }
 
+void StreamingContext::RequireRddCheckpointDir(absl::string_view op) {
+  if (absl::Status dir = RddCheckpointDir().status(); !dir.ok()) {
+    AddGraphError(absl::FailedPreconditionError(
+        absl::StrCat(op, " keeps its state in checkpoints: ", dir.message())));
+  }
+}
+
 void StreamingContext::RemoveRddCheckpoint(int rdd_id) {
   if (rdd_checkpoint_dir_.empty()) return;
   const std::string dir = absl::StrCat(rdd_checkpoint_dir_, "/rdd-", rdd_id);

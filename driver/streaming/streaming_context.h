@@ -45,6 +45,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock/clock.h"
@@ -162,6 +163,9 @@ class StreamingContext {
   // Where the RDD checkpoints of stateful streams go: centella.checkpoint.dir, else the
   // stream checkpoint's rdds/; FailedPrecondition when neither is set.
   absl::StatusOr<std::string> RddCheckpointDir() const;
+  // For a stateful operator `op`: without an RDD checkpoint directory, a graph error
+  // (FailedPrecondition, "`op` keeps its state in checkpoints: ...") that start() reports.
+  void RequireRddCheckpointDir(absl::string_view op);
   // Whether the stream has a checkpoint (centella.streaming.checkpoint or
   // StreamingOptions::checkpoint_dir).
   bool has_stream_checkpoint() const { return !checkpoint_dir_.empty(); }
